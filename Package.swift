@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "relance",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "relance", targets: ["relance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure core: domain types, business calendar, rules. No I/O, no clock, no database.
+        .target(name: "RelanceCore"),
+
+        // System libraries (pkg-config), with typed shims for variadic C calls.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd",
+                       providers: [.apt(["libsystemd-dev"])]),
+
+        // Adapters.
+        .target(name: "RelanceConfig", dependencies: [
+            "RelanceCore", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .target(name: "RelanceStore", dependencies: [
+            "RelanceCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "RelanceDemo", dependencies: ["RelanceCore", "RelanceStore"]),
+        .target(name: "RelanceDelivery", dependencies: [
+            "RelanceCore", "RelanceConfig", "RelanceStore", "CCurl",
+        ]),
+        .target(name: "RelanceCLI", dependencies: [
+            "RelanceCore", "RelanceConfig", "RelanceStore", "RelanceDemo", "RelanceDelivery",
+            "CCurl",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "relance", dependencies: ["RelanceCLI"]),
+
+        .testTarget(name: "RelanceCoreTests", dependencies: [
+            "RelanceCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "RelanceConfigTests", dependencies: ["RelanceConfig"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RelanceStoreTests", dependencies: [
+            "RelanceCore", "RelanceStore", "RelanceDemo",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "RelanceCLITests", dependencies: [
+            "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceDemo", "RelanceConfig",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+    ]
+)

@@ -1,0 +1,2 @@
+import ArgumentParser
+public struct RelanceCommand: ParsableCommand { public init() {} }

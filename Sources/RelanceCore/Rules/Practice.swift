@@ -1,0 +1,56 @@
+import Foundation
+
+/// A practitioner with the people who handle their requests and their calendar.
+public struct Practice: Sendable {
+    public var practitioner: Practitioner
+    public var assistants: [Assistant]
+    public var calendar: BusinessCalendar
+
+    public init(practitioner: Practitioner, assistants: [Assistant] = [], closures: [Closure] = [],
+                region: HolidayRegion = .france) {
+        self.practitioner = practitioner
+        self.assistants = assistants
+        let zone = TimeZone(identifier: practitioner.timezone) ?? TimeZone(identifier: "Europe/Paris")!
+        self.calendar = BusinessCalendar(timeZone: zone, region: region, closures: closures.map(\.days))
+    }
+
+    /// The practitioner and each assistant by email; the practitioner by SMS too when asked.
+    public func audience(sms: Bool) -> [Delivery] {
+        let p = practitioner
+        let me = Recipient(kind: .practitioner, id: p.id, displayName: p.displayName,
+                           locale: p.locale, timezone: p.timezone)
+        var out: [Delivery] = []
+        if let email = p.email.nonEmpty { out.append(Delivery(channel: .email, address: email, recipient: me)) }
+        if sms, p.smsAlerts, let phone = p.phone.nonEmpty {
+            out.append(Delivery(channel: .sms, address: phone, recipient: me))
+        }
+        for a in assistants {
+            guard let email = a.email.nonEmpty else { continue }
+            let r = Recipient(kind: .assistant, id: a.id, displayName: a.displayName,
+                              locale: p.locale, timezone: p.timezone)
+            out.append(Delivery(channel: .email, address: email, recipient: r))
+        }
+        return out
+    }
+
+    /// The practitioner alone, by email.
+    public var ownerByEmail: [Delivery] { audience(sms: false).filter { $0.recipient.kind == .practitioner } }
+}
+
+extension Patient {
+    /// The patient by email (when opted in) and by SMS (when opted in and `sms` is asked).
+    public func audience(sms: Bool, timezone: String) -> [Delivery] {
+        let me = Recipient(kind: .patient, id: id, displayName: displayName, locale: locale, timezone: timezone)
+        var out: [Delivery] = []
+        if emailOptIn, let email = email.nonEmpty { out.append(Delivery(channel: .email, address: email, recipient: me)) }
+        if sms, smsOptIn, let phone = phone.nonEmpty { out.append(Delivery(channel: .sms, address: phone, recipient: me)) }
+        return out
+    }
+}
+
+extension Optional where Wrapped == String {
+    var nonEmpty: String? {
+        guard let s = self?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
+        return s
+    }
+}

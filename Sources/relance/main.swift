@@ -1,0 +1,2 @@
+import RelanceCLI
+RelanceCommand.main()
