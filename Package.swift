@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -30,14 +32,17 @@ let package = Package(
         .target(name: "RelanceStore", dependencies: [
             "RelanceCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .target(name: "RelanceEngine", dependencies: ["RelanceCore", "RelanceStore"]),
         .target(name: "RelanceDemo", dependencies: ["RelanceCore", "RelanceStore"]),
         .target(name: "RelanceDelivery", dependencies: [
-            "RelanceCore", "RelanceConfig", "RelanceStore", "CCurl",
+            "RelanceCore", "RelanceStore", "CCurl",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "RelanceCLI", dependencies: [
-            "RelanceCore", "RelanceConfig", "RelanceStore", "RelanceDemo", "RelanceDelivery",
+            "RelanceCore", "RelanceConfig", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery",
             "CCurl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "relance", dependencies: ["RelanceCLI"]),
 
@@ -47,11 +52,11 @@ let package = Package(
         .testTarget(name: "RelanceConfigTests", dependencies: ["RelanceConfig"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RelanceStoreTests", dependencies: [
-            "RelanceCore", "RelanceStore", "RelanceDemo",
+            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RelanceCLITests", dependencies: [
-            "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceDemo", "RelanceConfig",
+            "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]

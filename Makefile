@@ -1,0 +1,31 @@
+# relance — two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:/opt/swift/bin:$(PATH)
+BIN := .build/debug/relance
+
+.PHONY: deps build demo test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build --product relance
+
+# Builds, creates a demo store in var/, runs one poll cycle on it with the
+# file transports: emails land in var/spool/email/*.eml, SMS in var/spool/sms/*.json.
+demo: build
+	$(BIN) check-config Config/demo.toml > /dev/null
+	$(BIN) demo --store var/demo.sqlite --force
+	$(BIN) tick --config Config/demo.toml
+	@echo
+	@echo "Emails: $$(ls var/spool/email | wc -l) files in var/spool/email/ (.eml), SMS: $$(ls var/spool/sms 2>/dev/null | wc -l) in var/spool/sms/"
+	@echo "Try:  $(BIN) outbox --config Config/demo.toml | head"
+	@echo "      $(BIN) stats --config Config/demo.toml | head"
+	@echo "      $(BIN) explain --config Config/demo.toml 1"
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,25 @@
+import ArgumentParser
+import RelanceConfig
+
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate a config file like `nginx -t`: print the effective config, or every error and exit 78.")
+
+    @Argument(help: "The config file.")
+    var file: String
+
+    func run() throws {
+        do {
+            let config = try ConfigLoader.load(path: file)
+            print(config.effectiveTOML(), terminator: "")
+            if config.links.secret == nil {
+                printError("\(file): note: links: no link secret here; at run time it comes from the systemd credential \(LinksConfig.credentialName)")
+            }
+            printError("\(file): configuration ok")
+        } catch {
+            for e in error.errors { printError(e.description) }
+            throw exConfig
+        }
+    }
+}

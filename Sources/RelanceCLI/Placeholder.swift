@@ -1,2 +1,0 @@
-import ArgumentParser
-public struct RelanceCommand: ParsableCommand { public init() {} }

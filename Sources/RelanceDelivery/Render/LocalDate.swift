@@ -1,0 +1,28 @@
+import Foundation
+import RelanceCore
+
+/// Dates as the recipient reads them, in their time zone and language:
+/// "lundi 18 mai 2026 à 16h00", "Monday 18 May 2026 at 16:00".
+enum LocalDate {
+    static let frDays = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+    static let frMonths = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                           "septembre", "octobre", "novembre", "décembre"]
+    static let enDays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    static let enMonths = ["January", "February", "March", "April", "May", "June", "July", "August",
+                           "September", "October", "November", "December"]
+
+    static func day(_ d: CivilDate, locale: String) -> String {
+        locale == "en"
+            ? "\(enDays[d.isoWeekday - 1]) \(d.day) \(enMonths[d.month - 1]) \(d.year)"
+            : "\(frDays[d.isoWeekday - 1]) \(d.day == 1 ? "1er" : String(d.day)) \(frMonths[d.month - 1]) \(d.year)"
+    }
+
+    static func dateTime(_ instant: Date, timezone: String, locale: String) -> String {
+        let zone = TimeZone(identifier: timezone) ?? TimeZone(identifier: "Europe/Paris")!
+        let (d, s) = BusinessCalendar(timeZone: zone).local(instant)
+        let h = s / 3600, m = s / 60 % 60
+        return locale == "en"
+            ? "\(day(d, locale: locale)) at \(String(format: "%02d:%02d", h, m))"
+            : "\(day(d, locale: locale)) à \(h)h\(String(format: "%02d", m))"
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import RelanceCore
+
+/// How a send went, as the transport classifies it (Alertmanager's `retry bool, error`).
+public enum SendOutcome: Sendable, Equatable {
+    case delivered(providerID: String?)
+    /// A temporary failure: try again later (SMTP 4xx, HTTP 429/5xx, network).
+    /// `after`, when the peer said (Retry-After), is the earliest next try.
+    case temporary(String, after: TimeInterval? = nil)
+    /// A permanent failure: never retried (SMTP 5xx, HTTP 4xx).
+    case permanent(String)
+}
+
+/// Sends rendered email.
+public protocol EmailTransport: Sendable {
+    /// True when the connection is encrypted end to end (required for rule 8's full text).
+    var isEncrypted: Bool { get }
+    func send(_ message: MailMessage, outboxID: Int64) -> SendOutcome
+}
+
+/// Sends an SMS.
+public protocol SMSTransport: Sendable {
+    func send(to number: String, text: String, outboxID: Int64) -> SendOutcome
+}
+
+/// Writes files into a spool folder atomically (temporary name, then rename), so a
+/// reader never sees half a file and a retry of the same row overwrites, never doubles.
+struct Spool: Sendable {
+    let folder: String
+
+    func write(_ name: String, _ bytes: Data) -> SendOutcome {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let final = (folder as NSString).appendingPathComponent(name)
+            let temp = (folder as NSString).appendingPathComponent(".\(name).tmp")
+            try bytes.write(to: URL(fileURLWithPath: temp))
+            if fm.fileExists(atPath: final) { try fm.removeItem(atPath: final) }
+            try fm.moveItem(atPath: temp, toPath: final)
+            return .delivered(providerID: name)
+        } catch {
+            return .temporary("cannot write \(folder)/\(name): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// The `.eml` file transport: exactly the bytes SMTP would send, one file per outbox row.
+public struct FileEmailTransport: EmailTransport {
+    let spool: Spool
+    public init(folder: String) { spool = Spool(folder: folder) }
+    public var isEncrypted: Bool { true }  // local disk, no network
+
+    public func send(_ message: MailMessage, outboxID: Int64) -> SendOutcome {
+        spool.write("\(outboxID).eml", Data(message.rendered().utf8))
+    }
+}
+
+/// The `.json` file transport for SMS.
+public struct FileSMSTransport: SMSTransport {
+    let spool: Spool
+    let from: String?
+    public init(folder: String, from: String?) { spool = Spool(folder: folder); self.from = from }
+
+    public func send(to number: String, text: String, outboxID: Int64) -> SendOutcome {
+        let object: [String: String] = ["to": number, "from": from ?? "relance", "text": text, "outbox_id": String(outboxID)]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) else {
+            return .permanent("cannot encode SMS")
+        }
+        return spool.write("\(outboxID).json", data)
+    }
+}

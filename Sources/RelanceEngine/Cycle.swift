@@ -1,0 +1,116 @@
+import Foundation
+import RelanceCore
+import RelanceStore
+
+/// One poll cycle: ingest what changed, read what is due, apply the rules,
+/// record every decision with its outbox rows in one transaction.
+///
+/// `now` is an input: a cycle at any past `now` replays that moment.
+public struct Cycle: Sendable {
+    public struct Settings: Sendable {
+        public var policy: Policy
+        /// On a first start, how far back messages and requests are looked at.
+        public var catchUp: TimeInterval
+        /// SMS wait outside these local hours (nil: never).
+        public var quietHours: QuietHours?
+
+        public init(policy: Policy = Policy(), catchUp: TimeInterval = 7 * 86_400, quietHours: QuietHours? = .default) {
+            self.policy = policy; self.catchUp = catchUp; self.quietHours = quietHours
+        }
+    }
+
+    public struct Report: Sendable {
+        public var now: Date
+        /// Decisions made by this cycle (for a dry run: those that would be).
+        public var decisions: [Decision]
+        public var skipped: [SkippedRow]
+        public var dueRequests: Int
+        public var messages: Int
+    }
+
+    public let store: SQLiteStore
+    public let settings: Settings
+
+    public init(store: SQLiteStore, settings: Settings) {
+        self.store = store; self.settings = settings
+    }
+
+    /// Runs one cycle at `now`. `clock` measures the cycle's own duration only.
+    public func run(now: Date, dryRun: Bool = false, clock: @Sendable () -> Date = { Date() }) throws -> Report {
+        let started = clock()
+        if !dryRun { try store.ingestChangedRequests(now: now, catchUp: settings.catchUp) }
+        let snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
+        var record = try decide(snapshot)
+        record.startedAt = started
+        record.skipped = snapshot.skipped.count
+        let made: [Decision]
+        if dryRun {
+            let known = try store.existingKeys(record.decisions.map(\.key))
+            var seen = Set<String>()
+            made = record.decisions.filter { !known.contains($0.key) && seen.insert($0.key).inserted }
+        } else {
+            record.durationMs = clock().timeIntervalSince(started) * 1000
+            made = try store.record(record, notBefore: notBefore)
+        }
+        return Report(now: now, decisions: made, skipped: snapshot.skipped,
+                      dueRequests: snapshot.dueRequests.count, messages: snapshot.messages.count)
+    }
+
+    /// The rules over a snapshot: pure but for the nearby lookups.
+    func decide(_ s: CycleSnapshot) throws -> CycleRecord {
+        var record = CycleRecord(now: s.now, startedAt: s.now)
+        let policy = settings.policy
+        for m in s.messages {
+            guard let r = s.requests[m.requestID], let practice = s.practices[r.practitionerID] else { continue }
+            let outcomes = MessageRules.evaluate(
+                m, request: r, isFirstPatientMessage: s.firstPatientMessage[r.id] == m.id,
+                practice: practice, patient: s.patients[r.patientID],
+                blocked: s.isBlocked(practitioner: r.practitionerID, patient: r.patientID), now: s.now, policy: policy)
+            record.decisions += outcomes.compactMap(\.decision)
+        }
+        var nearbyCache: [String: [NearbySearch.Candidate]] = [:]
+        for r in s.dueRequests {
+            guard let practice = s.practices[r.practitionerID] else { continue }
+            let patient = s.patients[r.patientID]
+            let evaluation = RequestRules.evaluate(
+                r, practice: practice, patient: patient,
+                blocked: s.isBlocked(practitioner: r.practitionerID, patient: r.patientID),
+                history: s.history[r.id] ?? RequestHistory(), now: s.now, policy: policy)
+            for outcome in evaluation.outcomes {
+                switch outcome {
+                case .fired(let d):
+                    record.decisions.append(d)
+                case .needsProposal(let reason):
+                    let cacheKey = "\(r.practitionerID)|\(r.procedure ?? "")"
+                    let candidates = try nearbyCache[cacheKey] ?? store.nearbyCandidates(
+                        around: practice.practitioner, procedure: r.procedure,
+                        radiusKm: policy.nearbyProposal.radiusKm, region: policy.region)
+                    nearbyCache[cacheKey] = candidates
+                    let options = NearbySearch.select(origin: practice.practitioner, procedure: r.procedure,
+                                                      candidates: candidates, now: s.now, policy: policy.nearbyProposal)
+                    let proposal = RequestRules.proposal(for: r, reason: reason, origin: practice.practitioner,
+                                                         patient: patient, options: options, now: s.now)
+                    if let d = proposal.decision { record.decisions.append(d) }
+                case .pending, .skipped:
+                    break
+                }
+            }
+            record.schedule[r.id] = evaluation.nextCheck
+        }
+        for id in s.droppedSchedule { record.schedule[id] = .some(nil) }
+        for (practitionerID, count) in s.digestCounts.sorted(by: { $0.key < $1.key }) {
+            guard let practice = s.practices[practitionerID] else { continue }
+            let outcome = DigestRule.evaluate(practice: practice, unprocessed: count,
+                                              lastDigestAt: s.lastDigest[practitionerID], now: s.now, policy: policy.digest)
+            if let d = outcome.decision { record.decisions.append(d) }
+        }
+        return record
+    }
+
+    /// SMS respect quiet hours in the recipient's time zone; email goes at once.
+    func notBefore(_ delivery: Delivery, _ decision: Decision) -> Date {
+        guard delivery.channel == .sms, let quiet = settings.quietHours else { return decision.decidedAt }
+        let zone = TimeZone(identifier: delivery.recipient.timezone) ?? TimeZone(identifier: "Europe/Paris")!
+        return quiet.nextAllowed(after: decision.decidedAt, in: zone)
+    }
+}

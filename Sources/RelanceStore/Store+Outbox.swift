@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import RelanceCore
+
+/// One outbox row with the decision it delivers: what a transport renders and sends.
+public struct OutboxItem: Sendable, Hashable {
+    public enum State: String, Sendable, CaseIterable {
+        case pending, sent, dead, skipped
+    }
+
+    public var id: Int64
+    public var decisionKey: String
+    public var rule: RuleName
+    public var reason: String?
+    public var requestID: Int64?
+    public var practitionerID: Int64?
+    public var patientID: Int64?
+    public var messageID: Int64?
+    public var decidedAt: Date
+    public var content: DecisionContent
+    public var delivery: Delivery
+    public var state: State
+    public var notBefore: Date
+    public var attempts: Int
+    public var lastError: String?
+    public var providerID: String?
+    public var sentAt: Date?
+}
+
+extension SQLiteStore {
+    static let outboxSelect = """
+        SELECT o.*, d.rule, d.reason, d.request_id, d.practitioner_id, d.patient_id, d.message_id,
+               d.decided_at, d.content
+        FROM relance_outbox o JOIN relance_decisions d ON d.key = o.decision_key
+        """
+
+    /// Pending rows due at `now`, oldest first, through the partial index.
+    public func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?
+                """, arguments: [Timestamp.format(now), limit]).compactMap(Self.outboxItem)
+        }
+    }
+
+    /// Rows for `relance outbox`, newest first.
+    public func outbox(state: OutboxItem.State?, limit: Int = 1000) throws -> [OutboxItem] {
+        try pool.read { db in
+            if let state {
+                return try Row.fetchAll(db, sql: "\(Self.outboxSelect) WHERE o.state = ? ORDER BY o.id DESC LIMIT ?",
+                                        arguments: [state.rawValue, limit]).compactMap(Self.outboxItem)
+            }
+            return try Row.fetchAll(db, sql: "\(Self.outboxSelect) ORDER BY o.id DESC LIMIT ?",
+                                    arguments: [limit]).compactMap(Self.outboxItem)
+        }
+    }
+
+    public func outbox(forRequest id: Int64) throws -> [OutboxItem] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "\(Self.outboxSelect) WHERE d.request_id = ? ORDER BY o.id",
+                             arguments: [id]).compactMap(Self.outboxItem)
+        }
+    }
+
+    /// Takes rows for sending: pushes their `not_before` past a lease so a
+    /// crashed sender's rows come back on their own, and no other sender takes them.
+    public func lease(_ ids: [Int64], until: Date) throws {
+        try pool.write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE id = ? AND state = 'pending'",
+                               arguments: [Timestamp.format(until), id])
+            }
+        }
+    }
+
+    public enum DeliveryResult: Sendable {
+        case sent(providerID: String?)
+        /// Try again at `retryAt` (a temporary failure).
+        case retry(error: String, retryAt: Date)
+        /// Permanent failure or lifetime exceeded.
+        case dead(error: String)
+        /// Nothing to send on this channel (e.g. SMS transport "none").
+        case skipped(reason: String)
+    }
+
+    public func finish(_ id: Int64, _ result: DeliveryResult, at now: Date) throws {
+        let nowText = Timestamp.format(now)
+        try pool.write { db in
+            switch result {
+            case .sent(let providerID):
+                try db.execute(sql: """
+                    UPDATE relance_outbox SET state = 'sent', attempts = attempts + 1, provider_id = ?,
+                        sent_at = ?, updated_at = ?, last_error = NULL WHERE id = ?
+                    """, arguments: [providerID, nowText, nowText, id])
+            case .retry(let error, let at):
+                try db.execute(sql: """
+                    UPDATE relance_outbox SET attempts = attempts + 1, last_error = ?, not_before = ?, updated_at = ?
+                    WHERE id = ?
+                    """, arguments: [error, Timestamp.format(at), nowText, id])
+            case .dead(let error):
+                try db.execute(sql: """
+                    UPDATE relance_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ?
+                    WHERE id = ?
+                    """, arguments: [error, nowText, id])
+            case .skipped(let reason):
+                try db.execute(sql: "UPDATE relance_outbox SET state = 'skipped', last_error = ?, updated_at = ? WHERE id = ?",
+                               arguments: [reason, nowText, id])
+            }
+        }
+    }
+
+    /// The text of one message, for rule 8 only (full-text forwarding, by the practitioner's choice).
+    public func messageBody(_ id: Int64) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT body FROM messages WHERE id = ?", arguments: [id]) }
+    }
+
+    static func outboxItem(_ row: Row) -> OutboxItem? {
+        guard let rule = RuleName(rawValue: row["rule"] ?? ""),
+              let channel = Channel(rawValue: row["channel"] ?? ""),
+              let kind = Recipient.Kind(rawValue: row["recipient_kind"] ?? ""),
+              let state = OutboxItem.State(rawValue: row["state"] ?? ""),
+              let decided = Timestamp.parse((row["decided_at"] as String?) ?? ""),
+              let notBefore = Timestamp.parse((row["not_before"] as String?) ?? "") else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { d in
+            let text = try d.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: d.codingPath, debugDescription: "bad timestamp"))
+            }
+            return date
+        }
+        let content = (try? decoder.decode(DecisionContent.self, from: Data(((row["content"] as String?) ?? "{}").utf8)))
+            ?? DecisionContent()
+        let recipient = Recipient(kind: kind, id: row["recipient_id"], displayName: row["recipient_name"],
+                                  locale: row["locale"], timezone: row["timezone"])
+        return OutboxItem(
+            id: row["id"], decisionKey: row["decision_key"], rule: rule, reason: row["reason"],
+            requestID: row["request_id"], practitionerID: row["practitioner_id"], patientID: row["patient_id"],
+            messageID: row["message_id"], decidedAt: decided, content: content,
+            delivery: Delivery(channel: channel, address: row["address"], recipient: recipient),
+            state: state, notBefore: notBefore, attempts: row["attempts"], lastError: row["last_error"],
+            providerID: row["provider_id"], sentAt: Timestamp.parse((row["sent_at"] as String?) ?? ""))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+
+/// The SQLite store: the platform's tables plus relance's own, in WAL mode.
+///
+/// Reads run in snapshot transactions; writes are short IMMEDIATE
+/// transactions. No transaction is ever held across network I/O.
+public final class SQLiteStore: Sendable {
+    public let path: String
+    public let pool: DatabasePool
+
+    public struct OpenError: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot open store \(path): \(reason)" }
+    }
+
+    /// Opens (creating if needed) and migrates relance's tables up to `upTo` (all when nil).
+    public init(path: String, busyTimeout: TimeInterval = 5, migrateUpTo: String? = nil) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw OpenError(path: path, reason: "\(error)")
+        }
+        try migrate(upTo: migrateUpTo)
+    }
+
+    /// Runs pending migrations; a store without the platform's tables is refused.
+    public func migrate(upTo target: String? = nil) throws {
+        let missing = try pool.read { db in try Contract.tables.filter { try !db.tableExists($0) } }
+        guard missing.isEmpty else {
+            throw OpenError(path: path, reason: "not a store of the contract: missing table(s) \(missing.joined(separator: ", ")); see `relance schema`")
+        }
+        let migrator = RelanceMigrations.migrator()
+        if let target { try migrator.migrate(pool, upTo: target) } else { try migrator.migrate(pool) }
+    }
+
+    /// Creates the platform's tables (for the demo and tests) then migrates.
+    public static func create(path: String) throws -> SQLiteStore {
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.write { db in try db.execute(sql: Contract.ddl(.sqlite)) }
+        try queue.close()
+        return try SQLiteStore(path: path)
+    }
+
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try RelanceMigrations.migrator().appliedMigrations(db) }
+    }
+}
