@@ -46,17 +46,24 @@ let package = Package(
         ]),
         .executableTarget(name: "relance", dependencies: ["RelanceCLI"]),
 
+        .target(name: "RelanceTestSupport", dependencies: [
+            "RelanceCore", "RelanceStore", .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Tests/Support"),
         .testTarget(name: "RelanceCoreTests", dependencies: [
             "RelanceCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RelanceConfigTests", dependencies: ["RelanceConfig"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RelanceStoreTests", dependencies: [
-            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo",
+            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "RelanceEngineTests", dependencies: [
+            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RelanceCLITests", dependencies: [
-            "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig",
+            "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]

@@ -87,7 +87,8 @@ extension SQLiteStore {
                     s.skipped.append(SkippedRow(table: "messages", id: row["id"], reason: error.reason))
                 }
             }
-            let missing = Set(s.messages.map(\.requestID)).subtracting(s.requests.keys)
+            let broken = Set(s.skipped.filter { $0.table == "requests" }.compactMap(\.id))
+            let missing = Set(s.messages.map(\.requestID)).subtracting(s.requests.keys).subtracting(broken)
             for row in try Self.fetchIn(db, "SELECT * FROM requests WHERE id IN", Array(missing)) {
                 do throws(RowDecoder.Problem) {
                     let r = try RowDecoder.request(row)
