@@ -52,10 +52,12 @@ public struct Request: Hashable, Sendable {
     /// timestamp (a refusal, "handled outside") is dated by `updated_at`.
     public func state(at now: Date) -> StateAt {
         guard createdAt <= now else { return .notYetCreated }
+        // A refusal is dated by answered_at or closed_at when set (see `refusedAt`): check it first.
+        if let refusedAt, refusedAt <= now { return .refused }
         if let closedAt, closedAt <= now { return .handled }
         if let answeredAt, answeredAt <= now { return .handled }
-        if status == .refused, (answeredAt ?? closedAt ?? updatedAt) <= now { return .refused }
         if status == .closed, closedAt == nil, updatedAt <= now { return .handled }
+        if status == .answered, answeredAt == nil, updatedAt <= now { return .handled }
         if handledOutside != nil, updatedAt <= now { return .handled }
         if let firstReadAt, firstReadAt <= now { return .unprocessed(read: true) }
         // Status 'read' without a timestamp: trust the status once the row changed.

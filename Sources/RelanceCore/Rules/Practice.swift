@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A practitioner with the people who handle their requests and their calendar.
 public struct Practice: Sendable {
@@ -10,7 +11,7 @@ public struct Practice: Sendable {
                 region: HolidayRegion = .france) {
         self.practitioner = practitioner
         self.assistants = assistants
-        let zone = TimeZone(identifier: practitioner.timezone) ?? TimeZone(identifier: "Europe/Paris")!
+        let zone = Zones.named(practitioner.timezone)
         self.calendar = BusinessCalendar(timeZone: zone, region: region, closures: closures.map(\.days))
     }
 
@@ -52,5 +53,21 @@ extension Optional where Wrapped == String {
     var nonEmpty: String? {
         guard let s = self?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
         return s
+    }
+}
+
+/// Time zones by IANA name, loaded once: Foundation reads tzdata from disk on each lookup.
+public enum Zones {
+    private static let cache = Mutex<[String: TimeZone]>([:])
+    public static let paris = TimeZone(identifier: "Europe/Paris")!
+
+    /// The zone named `identifier`, or Europe/Paris when the name is unknown.
+    public static func named(_ identifier: String) -> TimeZone {
+        cache.withLock { zones in
+            if let z = zones[identifier] { return z }
+            let z = TimeZone(identifier: identifier) ?? paris
+            zones[identifier] = z
+            return z
+        }
     }
 }

@@ -45,10 +45,15 @@ public struct BusinessCalendar: Sendable {
         var utc = wall - timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall)))
         let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc)))
         utc = wall - offset
-        // In a spring-forward gap neither guess round-trips; take the later offset's answer.
+        // In a spring-forward gap no instant reads `wall`: the gap ends at the first
+        // instant whose wall clock reads later (wall clock ≤ `wall` at lo, > at hi).
         if local(Date(timeIntervalSince1970: TimeInterval(utc))).seconds != seconds % 86_400 {
-            let after = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc + 7200)))
-            utc = min(utc, wall - after)
+            var lo = wall - 18 * 3600, hi = wall + 18 * 3600
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2
+                if mid + timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(mid))) > wall { hi = mid } else { lo = mid }
+            }
+            utc = hi
         }
         return Date(timeIntervalSince1970: TimeInterval(utc))
     }
