@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "relance", targets: ["relance"]),
+        .executable(name: "relance-bench", targets: ["relance-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +46,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "relance", dependencies: ["RelanceCLI"]),
+        .executableTarget(name: "relance-bench", dependencies: [
+            "RelanceCore", "RelanceStore", "RelanceEngine", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
 
         .target(name: "RelanceTestSupport", dependencies: [
             "RelanceCore", "RelanceStore", .product(name: "GRDB", package: "GRDB.swift"),

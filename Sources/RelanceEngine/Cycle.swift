@@ -110,7 +110,7 @@ public struct Cycle: Sendable {
     /// SMS respect quiet hours in the recipient's time zone; email goes at once.
     func notBefore(_ delivery: Delivery, _ decision: Decision) -> Date {
         guard delivery.channel == .sms, let quiet = settings.quietHours else { return decision.decidedAt }
-        let zone = TimeZone(identifier: delivery.recipient.timezone) ?? TimeZone(identifier: "Europe/Paris")!
+        let zone = Zones.named(delivery.recipient.timezone)
         return quiet.nextAllowed(after: decision.decidedAt, in: zone)
     }
 }

@@ -21,37 +21,37 @@ extension SQLiteStore {
             var fresh: [Decision] = []
             for d in cycle.decisions {
                 let content = String(decoding: try encoder.encode(d.content), as: UTF8.self)
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO relance_decisions (key, rule, reason, request_id, practitioner_id, patient_id, message_id, decided_at, content)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING
-                    """, arguments: [d.key, d.rule.rawValue, d.reason, d.requestID, d.practitionerID, d.patientID,
+                    """).execute(arguments: [d.key, d.rule.rawValue, d.reason, d.requestID, d.practitionerID, d.patientID,
                                      d.messageID, Timestamp.format(d.decidedAt), content])
                 guard db.changesCount == 1 else { continue }
                 fresh.append(d)
                 for delivery in d.deliveries {
                     let r = delivery.recipient
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id,
                             recipient_name, locale, timezone, not_before, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """, arguments: [d.key, delivery.channel.rawValue, delivery.address, r.kind.rawValue, r.id,
+                        """).execute(arguments: [d.key, delivery.channel.rawValue, delivery.address, r.kind.rawValue, r.id,
                                          r.displayName, r.locale, r.timezone,
                                          Timestamp.format(notBefore(delivery, d)), nowText, nowText])
                 }
                 for (rank, option) in (d.content.nearby ?? []).enumerated() {
                     guard let requestID = d.requestID else { continue }
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         INSERT INTO relance_proposals (request_id, rank, practitioner_id, distance_km, decision_key, proposed_at)
                         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """, arguments: [requestID, rank + 1, option.practitionerID, option.distanceKm, d.key, nowText])
+                        """).execute(arguments: [requestID, rank + 1, option.practitionerID, option.distanceKm, d.key, nowText])
                 }
             }
             for (requestID, next) in cycle.schedule {
                 if let next {
-                    try db.execute(sql: "UPDATE relance_schedule SET due_at = ? WHERE request_id = ?",
-                                   arguments: [Timestamp.format(next), requestID])
+                    try db.cachedStatement(sql: "UPDATE relance_schedule SET due_at = ? WHERE request_id = ?")
+                        .execute(arguments: [Timestamp.format(next), requestID])
                 } else {
-                    try db.execute(sql: "DELETE FROM relance_schedule WHERE request_id = ?", arguments: [requestID])
+                    try db.cachedStatement(sql: "DELETE FROM relance_schedule WHERE request_id = ?").execute(arguments: [requestID])
                 }
             }
             try Self.setCursor(db, Cursor.messagesVisible, cycle.now)

@@ -18,7 +18,7 @@ enum LocalDate {
     }
 
     static func dateTime(_ instant: Date, timezone: String, locale: String) -> String {
-        let zone = TimeZone(identifier: timezone) ?? TimeZone(identifier: "Europe/Paris")!
+        let zone = Zones.named(timezone)
         let (d, s) = BusinessCalendar(timeZone: zone).local(instant)
         let h = s / 3600, m = s / 60 % 60
         return locale == "en"

@@ -1,0 +1,170 @@
+// relance-bench: one poll cycle on stores of 100k and 1M requests, next to the
+// equivalent raw SQL through the sqlite3 CLI in the same run.
+//
+//   swift run -c release relance-bench [--sizes 100000,1000000] [--due 1000]
+//
+// Each store holds a year of requests (all handled but the due ones), one
+// patient message per request, practitioners all over France; relance has
+// been running (cursors at now - 30 s), and `due` requests are waiting for
+// their reminder. A tick's cost should follow the due items, not the store.
+import Foundation
+import GRDB
+import RelanceCore
+import RelanceEngine
+import RelanceStore
+
+let args = CommandLine.arguments
+func option(_ name: String, _ fallback: String) -> String {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
+    return args[i + 1]
+}
+let sizes = option("--sizes", "100000,1000000").split(separator: ",").compactMap { Int($0) }
+let dueCounts = option("--due", "1000,1%").split(separator: ",").map(String.init)
+let now = Timestamp.parse("2026-11-23T10:00:00Z")!
+let folder = option("--dir", FileManager.default.temporaryDirectory.path)
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// Builds the store with SQL only (recursive CTEs): fast enough for a million rows.
+func build(size: Int, due: Int, path: String) throws -> SQLiteStore {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let store = try SQLiteStore.create(path: path)
+    let practitioners = max(100, size / 100), patients = max(100, size / 4)
+    try store.pool.write { db in
+        try db.execute(sql: """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(practitioners))
+            INSERT INTO practitioners (id, display_name, email, profile, specialty, latitude, longitude)
+            SELECT i, 'Dr ' || i, 'dr' || i || '@example.fr', 'complete',
+                   'dentiste', 43.0 + (abs(random()) % 7000) / 1000.0, -1.0 + (abs(random()) % 8000) / 1000.0 FROM n;
+            INSERT INTO practitioner_procedures (practitioner_id, procedure) SELECT id, 'détartrage' FROM practitioners;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(patients))
+            INSERT INTO patients (id, display_name, email) SELECT i, 'Patient ' || i, 'p' || i || '@example.org' FROM n;
+            """)
+        // Handled requests over the past year.
+        try db.execute(sql: """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(size - due))
+            INSERT INTO requests (id, practitioner_id, patient_id, procedure, status, created_at, first_read_at, answered_at, updated_at)
+            SELECT i, 1 + i % \(practitioners), 1 + i % \(patients), 'détartrage', 'answered',
+                   strftime('%Y-%m-%dT%H:%M:%SZ', ?, '-' || (i % 31536000 + 86400) || ' seconds'),
+                   strftime('%Y-%m-%dT%H:%M:%SZ', ?, '-' || (i % 31536000 + 80000) || ' seconds'),
+                   strftime('%Y-%m-%dT%H:%M:%SZ', ?, '-' || (i % 31536000 + 70000) || ' seconds'),
+                   strftime('%Y-%m-%dT%H:%M:%SZ', ?, '-' || (i % 31536000 + 70000) || ' seconds') FROM n
+            """, arguments: [Timestamp.format(now), Timestamp.format(now), Timestamp.format(now), Timestamp.format(now)])
+        // The due ones: unanswered for three days (a Friday), waiting for their reminder.
+        try db.execute(sql: """
+            WITH RECURSIVE n(i) AS (SELECT \(size - due + 1) UNION ALL SELECT i + 1 FROM n WHERE i < \(size))
+            INSERT INTO requests (id, practitioner_id, patient_id, procedure, status, created_at, updated_at)
+            SELECT i, 1 + i % \(practitioners), 1 + i % \(patients), 'détartrage', 'new',
+                   '2026-11-18T09:00:00Z', '2026-11-18T09:00:00Z' FROM n;
+            INSERT INTO relance_schedule (request_id, due_at) SELECT id, '2026-11-20T09:00:00Z' FROM requests WHERE status = 'new';
+            INSERT INTO messages (id, request_id, author, author_id, body, created_at)
+            SELECT id, id, 'patient', patient_id, 'Bonjour docteur', created_at FROM requests;
+            """)
+        for cursor in ["requests.created_at", "requests.updated_at", "messages.visible_at"] {
+            try db.execute(sql: "INSERT INTO relance_cursors (name, value) VALUES (?, ?)",
+                           arguments: [cursor, Timestamp.format(now.addingTimeInterval(-30))])
+        }
+        // Decisions relance already made for the year (so the indexes it reads are full).
+        try db.execute(sql: """
+            INSERT INTO relance_decisions (key, rule, request_id, practitioner_id, patient_id, message_id, decided_at, content)
+            SELECT 'patient_message_alert:message:' || id, 'patient_message_alert', id, practitioner_id, patient_id, id, created_at, '{}'
+            FROM requests
+            """)
+    }
+    try store.pool.write { db in try db.execute(sql: "ANALYZE") }
+    return store
+}
+
+/// The raw SQL a tick runs to find its work, through the sqlite3 CLI, best of three.
+func rawQueries(path: String, withWrites: Bool) throws -> Double {
+    let nowText = Timestamp.format(now)
+    var script = """
+        .timer on
+        SELECT COUNT(*) FROM (SELECT r.* FROM relance_schedule s LEFT JOIN requests r ON r.id = s.request_id WHERE s.due_at <= '\(nowText)');
+        SELECT COUNT(*) FROM (SELECT id FROM messages WHERE COALESCE(deliver_at, created_at) > '2026-11-23T09:49:30Z' AND COALESCE(deliver_at, created_at) <= '\(nowText)');
+        SELECT COUNT(*) FROM (SELECT practitioner_id, COUNT(*) FROM requests WHERE status IN ('new', 'read') AND handled_outside IS NULL AND created_at <= '\(nowText)' GROUP BY practitioner_id);
+        SELECT COUNT(*) FROM (SELECT * FROM practitioners WHERE id IN (SELECT r.practitioner_id FROM relance_schedule s JOIN requests r ON r.id = s.request_id WHERE s.due_at <= '\(nowText)'));
+        SELECT COUNT(*) FROM (SELECT * FROM patients WHERE id IN (SELECT r.patient_id FROM relance_schedule s JOIN requests r ON r.id = s.request_id WHERE s.due_at <= '\(nowText)'));
+        """
+    if withWrites {
+        script += """
+
+            BEGIN IMMEDIATE;
+            INSERT INTO relance_decisions (key, rule, request_id, practitioner_id, patient_id, decided_at, content)
+            SELECT 'reminder:request:' || r.id, 'reminder', r.id, r.practitioner_id, r.patient_id, '\(nowText)', '{}'
+            FROM relance_schedule s JOIN requests r ON r.id = s.request_id WHERE s.due_at <= '\(nowText)';
+            INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id, recipient_name, locale, timezone, not_before, created_at, updated_at)
+            SELECT d.key, 'email', p.email, 'practitioner', p.id, p.display_name, 'fr', 'Europe/Paris', '\(nowText)', '\(nowText)', '\(nowText)'
+            FROM relance_decisions d JOIN practitioners p ON p.id = d.practitioner_id WHERE d.rule = 'reminder';
+            DELETE FROM relance_schedule WHERE due_at <= '\(nowText)';
+            ROLLBACK;
+            """
+    }
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = [path]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try p.run()
+        input.fileHandleForWriting.write(Data(script.utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        // "Run Time: real 0.012 user ... sys ..." per statement.
+        let total = text.split(separator: "\n").filter { $0.hasPrefix("Run Time: real ") }
+            .compactMap { Double($0.dropFirst("Run Time: real ".count).split(separator: " ").first ?? "") }
+            .reduce(0, +)
+        best = min(best, total)
+    }
+    return best
+}
+
+struct Row { let label: String; let size: Int; let due: Int; let tick: Double; let raw: Double; let rawWrites: Double; let decisions: Int }
+var rows: [Row] = []
+for size in sizes {
+    for d in dueCounts {
+        let due = d.hasSuffix("%") ? size * (Int(d.dropLast()) ?? 1) / 100 : (Int(d) ?? 1000)
+        if size == sizes.first, d.hasSuffix("%"), due == Int(dueCounts.first ?? "") { continue }
+        let path = "\(folder)/relance-bench-\(size)-\(due).sqlite"
+        var store: SQLiteStore!
+        let built = try seconds { store = try build(size: size, due: due, path: path) }
+        FileHandle.standardError.write(Data("built \(size) requests (\(due) due) in \(String(format: "%.1f", built)) s\n".utf8))
+        let raw = try rawQueries(path: path, withWrites: false)
+        let rawWrites = try rawQueries(path: path, withWrites: true)
+        var policy = Policy()
+        policy.nearbyProposal.enabled = false  // the reminders alone: comparable with the raw SQL
+        let cycle = Cycle(store: store, settings: .init(policy: policy, catchUp: 7 * 86_400))
+        if ProcessInfo.processInfo.environment["BENCH_PHASES"] != nil {
+            let ingest = try seconds { try store.ingestChangedRequests(now: now, catchUp: 7 * 86_400) }
+            let load = try seconds { _ = try store.loadSnapshot(now: now, policy: policy, catchUp: 7 * 86_400) }
+            FileHandle.standardError.write(Data("phases: ingest \(ingest) s, load \(load) s\n".utf8))
+        }
+        var report: Cycle.Report!
+        let tick = try seconds { report = try cycle.run(now: now) }
+        rows.append(Row(label: "\(size / 1000)k", size: size, due: due, tick: tick, raw: raw, rawWrites: rawWrites,
+                        decisions: report.decisions.count))
+        try? store.pool.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
+print("store      due     decisions  tick (s)  raw reads (s)  raw reads+writes (s)  tick÷reads  tick÷(reads+writes)")
+for r in rows {
+    print(String(format: "%-9@ %6d  %9d  %8.3f  %13.3f  %20.3f  %10.1f  %19.1f", r.label as NSString, r.due, r.decisions,
+                 r.tick, r.raw, r.rawWrites, r.tick / r.raw, r.tick / r.rawWrites))
+}
+let sameDue = Dictionary(grouping: rows, by: \.due).values.filter { $0.count > 1 }
+for group in sameDue {
+    let sorted = group.sorted { $0.size < $1.size }
+    if let small = sorted.first, let large = sorted.last {
+        print(String(format: "same %d due items: tick %@ ÷ %@ = %.2f×", small.due, large.label as NSString,
+                     small.label as NSString, large.tick / small.tick))
+    }
+}
