@@ -1,0 +1,55 @@
+import RelanceCore
+
+/// The database engine holding the platform's tables.
+public enum StoreEngine: String, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+}
+
+/// `[store]`: where the platform's message store is and how often it is polled.
+public struct StoreConfig: Sendable, Equatable {
+    /// `engine`: `"sqlite"` (default) or `"postgres"`.
+    public var engine: StoreEngine
+    /// `path`: the SQLite file, absolute (required for sqlite).
+    public var path: String?
+    /// `url`: `postgres://` or `postgresql://` connection URL (required for postgres).
+    public var url: String?
+    /// `poll_interval` in seconds [30s], 1s…1h.
+    public var pollInterval: Int
+    /// `busy_timeout` in seconds [5s]: how long SQLite waits on a locked database.
+    public var busyTimeout: Int
+    /// `catch_up` in seconds [7 days]: on a first start, messages older than this are not alerted.
+    public var catchUp: Int
+
+    public init(engine: StoreEngine = .sqlite, path: String? = nil, url: String? = nil,
+                pollInterval: Int = 30, busyTimeout: Int = 5, catchUp: Int = 604_800) {
+        self.engine = engine
+        self.path = path
+        self.url = url
+        self.pollInterval = pollInterval
+        self.busyTimeout = busyTimeout
+        self.catchUp = catchUp
+    }
+}
+
+extension StoreConfig {
+    static func read(_ r: inout TableReader) -> StoreConfig {
+        var c = StoreConfig()
+        c.engine = r.choice("engine", default: c.engine)
+        c.path = r.path("path")
+        c.url = r.url("url", schemes: ["postgres", "postgresql"])
+        c.pollInterval = r.seconds("poll_interval", default: c.pollInterval, range: 1...Seconds.hour)
+        c.busyTimeout = r.seconds("busy_timeout", default: c.busyTimeout, range: 0...Seconds.hour)
+        c.catchUp = r.seconds("catch_up", default: c.catchUp, range: 0...366 * Seconds.day)
+        switch c.engine {
+        case .sqlite where !r.has("path"):
+            r.reportMissing("path", "engine = \"sqlite\" needs the database file, e.g. path = \"/var/lib/relance/store.sqlite\"")
+        case .postgres where !r.has("url"):
+            r.reportMissing("url", "engine = \"postgres\" needs a URL, e.g. url = \"postgresql://relance@127.0.0.1/messaging\"")
+        default:
+            break
+        }
+        r.finish()
+        return c
+    }
+}
