@@ -103,6 +103,7 @@ public enum RelanceMigrations {
             CREATE INDEX IF NOT EXISTS relance_procedures_by_name ON practitioner_procedures (procedure, practitioner_id);
             CREATE INDEX IF NOT EXISTS relance_closures_by_practitioner ON closures (practitioner_id, ends_on);
             CREATE INDEX IF NOT EXISTS relance_assistants_by_practitioner ON assistants (practitioner_id);
+            CREATE INDEX IF NOT EXISTS relance_blocked_by_patient ON blocked_patients (patient_id, practitioner_id);
             """),
         ]
     }

@@ -56,15 +56,15 @@ extension SQLiteStore {
 
             // Due requests (LEFT JOIN: a schedule entry whose request vanished is dropped).
             let due = try Row.fetchAll(db, sql: """
-                SELECT s.request_id AS scheduled_id, r.* FROM relance_schedule s
+                SELECT s.request_id AS scheduled_id, \(RowDecoder.requestColumns.select("r")) FROM relance_schedule s
                 LEFT JOIN requests r ON r.id = s.request_id
                 WHERE s.due_at <= ? ORDER BY s.due_at LIMIT ?
                 """, arguments: [nowText, limit])
             for row in due {
                 let scheduled: Int64 = row["scheduled_id"]
-                guard (row["id"] as Int64?) != nil else { s.droppedSchedule.append(scheduled); continue }
+                guard (row[1] as Int64?) != nil else { s.droppedSchedule.append(scheduled); continue }
                 do throws(RowDecoder.Problem) {
-                    let r = try RowDecoder.request(row)
+                    let r = try RowDecoder.request(row, offset: 1)
                     s.dueRequests.append(r)
                     s.requests[r.id] = r
                 } catch {
@@ -76,7 +76,7 @@ extension SQLiteStore {
             // Messages that became visible since the last cycle (never their body).
             let since = try Self.cursor(db, Cursor.messagesVisible, now: now, catchUp: catchUp)
             let messageRows = try Row.fetchAll(db, sql: """
-                SELECT id, request_id, author, author_id, created_at, deliver_at, read_at FROM messages
+                SELECT \(RowDecoder.messageColumns.select("messages")) FROM messages
                 WHERE COALESCE(deliver_at, created_at) > ? AND COALESCE(deliver_at, created_at) <= ?
                 ORDER BY COALESCE(deliver_at, created_at), id LIMIT ?
                 """, arguments: [Timestamp.format(since.addingTimeInterval(-Self.overlap)), nowText, limit])
@@ -89,7 +89,7 @@ extension SQLiteStore {
             }
             let broken = Set(s.skipped.filter { $0.table == "requests" }.compactMap(\.id))
             let missing = Set(s.messages.map(\.requestID)).subtracting(s.requests.keys).subtracting(broken)
-            for row in try Self.fetchIn(db, "SELECT * FROM requests WHERE id IN", Array(missing)) {
+            for row in try Self.fetchIn(db, "SELECT \(RowDecoder.requestColumns.select("requests")) FROM requests WHERE id IN", Array(missing)) {
                 do throws(RowDecoder.Problem) {
                     let r = try RowDecoder.request(row)
                     s.requests[r.id] = r
@@ -124,7 +124,7 @@ extension SQLiteStore {
             let practitionerIDs = Set(s.requests.values.map(\.practitionerID)).union(s.digestCounts.keys)
             s.practices = try Self.loadPractices(db, ids: Array(practitionerIDs), region: policy.region, skipped: &s.skipped)
             let patientIDs = Array(Set(s.requests.values.map(\.patientID)))
-            for row in try Self.fetchIn(db, "SELECT * FROM patients WHERE id IN", patientIDs) {
+            for row in try Self.fetchIn(db, "SELECT \(RowDecoder.patientColumns.select("patients")) FROM patients WHERE id IN", patientIDs) {
                 do throws(RowDecoder.Problem) {
                     let p = try RowDecoder.patient(row)
                     s.patients[p.id] = p
@@ -185,7 +185,7 @@ extension SQLiteStore {
             """, arguments: [nowText]) {
             counts[row["practitioner_id"], default: 0] += row["n"] as Int
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM requests WHERE updated_at > ? AND created_at <= ?",
+        for row in try Row.fetchAll(db, sql: "SELECT \(RowDecoder.requestColumns.select("requests")) FROM requests WHERE updated_at > ? AND created_at <= ?",
                                     arguments: [nowText, nowText]) {
             guard let r = try? RowDecoder.request(row) else { continue }
             let countedByStatus = (r.status == .new || r.status == .read) && r.handledOutside == nil
@@ -200,7 +200,7 @@ extension SQLiteStore {
     static func loadPractices(_ db: Database, ids: [Int64], region: HolidayRegion,
                               skipped: inout [SkippedRow]) throws -> [Int64: Practice] {
         var practitioners: [Int64: Practitioner] = [:]
-        for row in try fetchIn(db, "SELECT * FROM practitioners WHERE id IN", ids) {
+        for row in try fetchIn(db, "SELECT \(RowDecoder.practitionerColumns.select("practitioners")) FROM practitioners WHERE id IN", ids) {
             do throws(RowDecoder.Problem) {
                 let p = try RowDecoder.practitioner(row)
                 practitioners[p.id] = p
@@ -209,7 +209,7 @@ extension SQLiteStore {
             }
         }
         var assistants: [Int64: [Assistant]] = [:]
-        for row in try fetchIn(db, "SELECT * FROM assistants WHERE practitioner_id IN", Array(practitioners.keys), suffix: "ORDER BY id") {
+        for row in try fetchIn(db, "SELECT \(RowDecoder.assistantColumns.select("assistants")) FROM assistants WHERE practitioner_id IN", Array(practitioners.keys), suffix: "ORDER BY id") {
             do throws(RowDecoder.Problem) {
                 let a = try RowDecoder.assistant(row)
                 assistants[a.practitionerID, default: []].append(a)
@@ -218,7 +218,7 @@ extension SQLiteStore {
             }
         }
         var closures: [Int64: [Closure]] = [:]
-        for row in try fetchIn(db, "SELECT * FROM closures WHERE practitioner_id IN", Array(practitioners.keys)) {
+        for row in try fetchIn(db, "SELECT \(RowDecoder.closureColumns.select("closures")) FROM closures WHERE practitioner_id IN", Array(practitioners.keys)) {
             do throws(RowDecoder.Problem) {
                 let c = try RowDecoder.closure(row)
                 closures[c.practitionerID, default: []].append(c)

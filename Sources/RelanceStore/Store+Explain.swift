@@ -24,7 +24,7 @@ extension SQLiteStore {
 
     public func requestFile(_ id: Int64, region: HolidayRegion) throws -> RequestFile {
         let (file, skipped) = try pool.read { db -> (RequestFile?, [SkippedRow]) in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM requests WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(RowDecoder.requestColumns.select("requests")) FROM requests WHERE id = ?", arguments: [id]) else {
                 return (nil, [])
             }
             let r: Request
@@ -36,10 +36,10 @@ extension SQLiteStore {
                 return (nil, skipped + [SkippedRow(table: "requests", id: id, reason: "practitioner \(r.practitionerID) missing or invalid")])
             }
             let messages = try Row.fetchAll(db, sql: """
-                SELECT id, request_id, author, author_id, created_at, deliver_at, read_at FROM messages
+                SELECT \(RowDecoder.messageColumns.select("messages")) FROM messages
                 WHERE request_id = ? ORDER BY created_at, id
                 """, arguments: [id]).compactMap { try? RowDecoder.message($0) }
-            let patient = try Row.fetchOne(db, sql: "SELECT * FROM patients WHERE id = ?", arguments: [r.patientID])
+            let patient = try Row.fetchOne(db, sql: "SELECT \(RowDecoder.patientColumns.select("patients")) FROM patients WHERE id = ?", arguments: [r.patientID])
                 .flatMap { try? RowDecoder.patient($0) }
             let blocked = try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM blocked_patients WHERE practitioner_id = ? AND patient_id = ?)
@@ -69,7 +69,7 @@ extension SQLiteStore {
     /// Requests created in `[since, now]`, for `relance stats`; broken rows are skipped.
     public func requests(createdSince since: Date, until now: Date) throws -> [Request] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM requests WHERE created_at >= ? AND created_at <= ?",
+            try Row.fetchAll(db, sql: "SELECT \(RowDecoder.requestColumns.select("requests")) FROM requests WHERE created_at >= ? AND created_at <= ?",
                              arguments: [Timestamp.format(since), Timestamp.format(now)])
                 .compactMap { try? RowDecoder.request($0) }
         }
