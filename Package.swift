@@ -34,7 +34,9 @@ let package = Package(
             "RelanceCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "RelanceEngine", dependencies: ["RelanceCore", "RelanceStore"]),
-        .target(name: "RelanceDemo", dependencies: ["RelanceCore", "RelanceStore"]),
+        .target(name: "RelanceDemo", dependencies: [
+            "RelanceCore", "RelanceStore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "RelanceDelivery", dependencies: [
             "RelanceCore", "RelanceStore", "CCurl",
             .product(name: "Crypto", package: "swift-crypto"),

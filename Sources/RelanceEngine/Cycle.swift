@@ -76,6 +76,7 @@ public struct Cycle: Sendable {
                 r, practice: practice, patient: patient,
                 blocked: s.isBlocked(practitioner: r.practitionerID, patient: r.patientID),
                 history: s.history[r.id] ?? RequestHistory(), now: s.now, policy: policy)
+            var retryAt: Date?
             for outcome in evaluation.outcomes {
                 switch outcome {
                 case .fired(let d):
@@ -90,12 +91,18 @@ public struct Cycle: Sendable {
                                                       candidates: candidates, now: s.now, policy: policy.nearbyProposal)
                     let proposal = RequestRules.proposal(for: r, reason: reason, origin: practice.practitioner,
                                                          patient: patient, options: options, now: s.now)
-                    if let d = proposal.decision { record.decisions.append(d) }
+                    if let d = proposal.decision {
+                        record.decisions.append(d)
+                    } else if let retry = RequestRules.retryWithoutMatch(
+                        r, reason: reason, practice: practice, history: s.history[r.id] ?? RequestHistory(),
+                        now: s.now, policy: policy) {
+                        retryAt = min(retryAt ?? retry, retry)
+                    }
                 case .pending, .skipped:
                     break
                 }
             }
-            record.schedule[r.id] = evaluation.nextCheck
+            record.schedule[r.id] = [evaluation.nextCheck, retryAt].compactMap { $0 }.min()
         }
         for id in s.droppedSchedule { record.schedule[id] = .some(nil) }
         for (practitionerID, count) in s.digestCounts.sorted(by: { $0.key < $1.key }) {

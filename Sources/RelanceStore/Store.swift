@@ -45,6 +45,8 @@ public final class SQLiteStore: Sendable {
 
     /// Creates the platform's tables (for the demo and tests) then migrates.
     public static func create(path: String) throws -> SQLiteStore {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var config = Configuration()
         config.busyMode = .timeout(5)
         let queue = try DatabaseQueue(path: path, configuration: config)

@@ -51,7 +51,7 @@ public enum RequestRules {
                 out.append(.skipped(.nearbyProposal, why: "proposal already sent"))
             } else if let reason = r.refusalReason, reason.offersNearby {
                 if nearby.enabled && nearby.onRefused {
-                    out.append(.needsProposal(reason: .refused))
+                    out.append(proposalOrLate(.refused, since: r.refusedAt ?? r.updatedAt, now: now, policy: policy))
                 } else {
                     out.append(.skipped(.nearbyProposal, why: "proposals after a refusal are switched off"))
                 }
@@ -68,7 +68,7 @@ public enum RequestRules {
                 } else if !(nearby.enabled && nearby.onAddressOnly) {
                     out.append(.skipped(.nearbyProposal, why: "address-only proposals are switched off"))
                 } else if now >= due {
-                    out.append(.needsProposal(reason: .addressOnly))
+                    out.append(proposalOrLate(.addressOnly, since: due, now: now, policy: policy))
                 } else {
                     out.append(.pending(.nearbyProposal, due: due, why: "address-only proposal due \(Timestamp.format(due))"))
                     wake(due)
@@ -102,7 +102,7 @@ public enum RequestRules {
                     out.append(.pending(.nearbyProposal, due: max(due, escalation),
                                         why: "unread proposal waits for the reminder, then \(Timestamp.format(escalation))"))
                 } else if now >= escalation {
-                    out.append(.needsProposal(reason: .unread))
+                    out.append(proposalOrLate(.unread, since: max(escalation, reminderSent ?? escalation), now: now, policy: policy))
                 } else {
                     out.append(.pending(.nearbyProposal, due: escalation, why: "unread proposal due \(Timestamp.format(escalation))"))
                     wake(escalation)
@@ -110,6 +110,34 @@ public enum RequestRules {
             }
         }
         return Evaluation(outcomes: out, nextCheck: next)
+    }
+
+    /// A proposal is offered within a week of becoming due; past that the patient
+    /// has moved on, and a late list would only confuse.
+    public static let proposalWindow: TimeInterval = 7 * 86_400
+
+    static func proposalOrLate(_ reason: ProposalReason, since: Date, now: Date, policy: Policy) -> Outcome {
+        now <= since.addingTimeInterval(proposalWindow)
+            ? .needsProposal(reason: reason)
+            : .skipped(.nearbyProposal, why: "\(reason.rawValue) proposal due \(Timestamp.format(since)): more than 7 days ago, too late")
+    }
+
+    /// A proposal that found nobody nearby is tried again daily while its week
+    /// lasts (a colleague's closure ends, a new practitioner opens): the next
+    /// try, or nil when the week is over.
+    public static func retryWithoutMatch(_ r: Request, reason: ProposalReason, practice: Practice,
+                                         history: RequestHistory, now: Date, policy: Policy) -> Date? {
+        let cal = practice.calendar
+        let since: Date
+        switch reason {
+        case .refused: since = r.refusedAt ?? r.updatedAt
+        case .addressOnly: since = cal.adding(policy.reminder.after, to: r.createdAt)
+        case .unread:
+            let escalation = cal.adding(policy.nearbyProposal.unreadAfter, to: r.createdAt)
+            since = max(escalation, history.reminderSentAt ?? escalation)
+        }
+        let next = now.addingTimeInterval(86_400)
+        return next <= since.addingTimeInterval(proposalWindow) ? next : nil
     }
 
     /// Completes a proposal with the practitioners found nearby.

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@Suite struct CheckConfigTests {
+    @Test(arguments: ["Config/relance.toml", "Config/demo.toml"])
+    func shippedConfigsAreValid(_ file: String) throws {
+        let r = try Relance.run(["check-config", file])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("[store]"))
+        #expect(r.stderr.contains("configuration ok"))
+    }
+
+    @Test func secretsAreMaskedInTheEffectiveConfig() throws {
+        let r = try Relance.run(["check-config", "Config/demo.toml"])
+        let secret = try String(contentsOf: Relance.root.appendingPathComponent("Config/demo-link-secret"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!r.stdout.contains(secret) && !r.stderr.contains(secret))
+    }
+
+    /// Every broken config of the corpus: exit 78 and `FILE:LINE: key:` as its first lines say.
+    @Test func brokenCorpusExits78WithFileLineAndKey() throws {
+        let folder = Relance.root.appendingPathComponent("Tests/RelanceConfigTests/Fixtures/broken")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".toml") }.sorted()
+        #expect(files.count >= 15)
+        for name in files {
+            let path = folder.appendingPathComponent(name).path
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let expectations = text.split(separator: "\n").filter { $0.hasPrefix("# expect: ") }.map {
+                $0.dropFirst("# expect: ".count).split(separator: " ", maxSplits: 1).map(String.init)
+            }
+            #expect(!expectations.isEmpty, "\(name) has no # expect: line")
+            let r = try Relance.run(["check-config", path])
+            #expect(r.status == 78, "\(name): exit \(r.status)")
+            for e in expectations where e.count == 2 {
+                #expect(r.stderr.contains("\(path):\(e[0]): \(e[1]):"), "\(name): expected \(path):\(e[0]): \(e[1]): in\n\(r.stderr)")
+            }
+        }
+    }
+
+    @Test func commandsReadingTheStoreAlsoExit78OnABadConfig() throws {
+        let path = Relance.root.appendingPathComponent("Tests/RelanceConfigTests/Fixtures/broken").path
+        let any = try FileManager.default.contentsOfDirectory(atPath: path).first { $0.hasSuffix(".toml") }!
+        let r = try Relance.run(["tick", "--config", "\(path)/\(any)"])
+        #expect(r.status == 78)
+    }
+}
