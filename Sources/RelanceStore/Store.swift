@@ -23,8 +23,10 @@ public final class SQLiteStore: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        // The platform creates the store; opening a missing one is an error, never a new empty file.
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw OpenError(path: path, reason: "no such file; the platform's store must exist (`relance demo --store PATH` makes one to try relance)")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
