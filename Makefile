@@ -27,5 +27,9 @@ test: deps
 	swift build --build-tests
 	swift test --skip-build
 
+# One tick on stores of 100k and 1M requests next to raw sqlite3 (release build).
+bench: deps
+	swift run -c release relance-bench
+
 clean:
 	rm -rf .build var

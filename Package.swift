@@ -68,6 +68,7 @@ let package = Package(
             "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "RelanceDeliveryTests", dependencies: ["RelanceCore", "RelanceStore", "RelanceDelivery"]),
         .testTarget(name: "RelanceCLITests", dependencies: [
             "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),

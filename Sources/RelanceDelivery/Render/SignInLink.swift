@@ -47,8 +47,11 @@ public struct SignInLink: Sendable {
 
     public func verify(_ token: String, now: Date) -> Verdict {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        // Only the canonical encoding is accepted: base64 leaves spare bits in
+        // the last character, which must not give a token several spellings.
         guard parts.count == 2, let payload = Self.unbase64url(String(parts[0])),
-              let mac = Self.unbase64url(String(parts[1])) else { return .malformed }
+              let mac = Self.unbase64url(String(parts[1])),
+              Self.base64url(payload) == parts[0], Self.base64url(mac) == parts[1] else { return .malformed }
         guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: secret) else { return .forged }
         let fields = String(decoding: payload, as: UTF8.self).split(separator: "|").map(String.init)
         guard fields.count == 5, fields[0] == "v1", let kind = Recipient.Kind(rawValue: fields[1]),
