@@ -53,6 +53,6 @@ import Testing
         #expect(secret.source == directory + "/demo-link-secret")
         #expect(secret.value.count == 48)
         #expect(!secret.value.contains("\n"))
-        #expect(config.log.level == .debug)
+        #expect(config.log.level == .notice)
     }
 }
