@@ -4,7 +4,11 @@ import Foundation
 enum Relance {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The `relance` built beside the running test bundle, so `--scratch-path` and `-c release` work.
     static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("relance")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         for candidate in [".build/debug/relance", ".build/release/relance"] {
             let url = root.appendingPathComponent(candidate)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
