@@ -38,8 +38,13 @@ public struct Cycle: Sendable {
     /// Runs one cycle at `now`. `clock` measures the cycle's own duration only.
     public func run(now: Date, dryRun: Bool = false, clock: @Sendable () -> Date = { Date() }) throws -> Report {
         let started = clock()
-        if !dryRun { try store.ingestChangedRequests(now: now, catchUp: settings.catchUp) }
-        let snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
+        let snapshot: CycleSnapshot
+        if dryRun {
+            snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
+        } else {
+            try store.ingestChangedRequests(now: now, catchUp: settings.catchUp)
+            snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
+        }
         var record = try decide(snapshot)
         record.startedAt = started
         record.skipped = snapshot.skipped.count

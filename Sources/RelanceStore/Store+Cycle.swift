@@ -18,8 +18,12 @@ extension SQLiteStore {
     /// Step 1 of a cycle: puts requests created or changed since the last cycle
     /// into the schedule, due at once. Pure SQL through the created/updated indexes.
     public func ingestChangedRequests(now: Date, catchUp: TimeInterval) throws {
+        try pool.write { db in try Self.ingestChangedRequests(db, now: now, catchUp: catchUp) }
+    }
+
+    static func ingestChangedRequests(_ db: Database, now: Date, catchUp: TimeInterval) throws {
         let nowText = Timestamp.format(now)
-        try pool.write { db in
+        do {
             for (cursor, column) in [(Cursor.requestsCreated, "created_at"), (Cursor.requestsUpdated, "updated_at")] {
                 let since = try Self.cursor(db, cursor, now: now, catchUp: catchUp)
                 try db.execute(sql: """
@@ -50,7 +54,26 @@ extension SQLiteStore {
 
     /// Step 2: reads what the rules need for this cycle.
     public func loadSnapshot(now: Date, policy: Policy, catchUp: TimeInterval, limit: Int = 50_000) throws -> CycleSnapshot {
-        try pool.read { db in
+        try pool.read { db in try Self.loadSnapshot(db, now: now, policy: policy, catchUp: catchUp, limit: limit) }
+    }
+
+    /// What a cycle at `now` would see, changing nothing: the ingest step runs in a
+    /// transaction that is rolled back (for `tick --dry-run`).
+    public func previewSnapshot(now: Date, policy: Policy, catchUp: TimeInterval, limit: Int = 50_000) throws -> CycleSnapshot {
+        var snapshot: CycleSnapshot?
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction {
+                try Self.ingestChangedRequests(db, now: now, catchUp: catchUp)
+                snapshot = try Self.loadSnapshot(db, now: now, policy: policy, catchUp: catchUp, limit: limit)
+                return .rollback
+            }
+        }
+        guard let snapshot else { throw DatabaseError(message: "dry run: no snapshot") }
+        return snapshot
+    }
+
+    static func loadSnapshot(_ db: Database, now: Date, policy: Policy, catchUp: TimeInterval, limit: Int) throws -> CycleSnapshot {
+        do {
             var s = CycleSnapshot(now: now)
             let nowText = Timestamp.format(now)
 
