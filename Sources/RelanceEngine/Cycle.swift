@@ -26,6 +26,8 @@ public struct Cycle: Sendable {
         public var skipped: [SkippedRow]
         public var dueRequests: Int
         public var messages: Int
+        /// Seconds spent reading (ingest and snapshot), deciding, and recording.
+        public var timings: (read: Double, decide: Double, record: Double) = (0, 0, 0)
     }
 
     public let store: SQLiteStore
@@ -45,7 +47,9 @@ public struct Cycle: Sendable {
             try store.ingestChangedRequests(now: now, catchUp: settings.catchUp)
             snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
         }
+        let read = clock()
         var record = try decide(snapshot)
+        let decided = clock()
         record.startedAt = started
         record.skipped = snapshot.skipped.count
         let made: [Decision]
@@ -57,8 +61,10 @@ public struct Cycle: Sendable {
             record.durationMs = clock().timeIntervalSince(started) * 1000
             made = try store.record(record, notBefore: notBefore)
         }
-        return Report(now: now, decisions: made, skipped: snapshot.skipped,
-                      dueRequests: snapshot.dueRequests.count, messages: snapshot.messages.count)
+        var report = Report(now: now, decisions: made, skipped: snapshot.skipped,
+                            dueRequests: snapshot.dueRequests.count, messages: snapshot.messages.count)
+        report.timings = (read.timeIntervalSince(started), decided.timeIntervalSince(read), clock().timeIntervalSince(decided))
+        return report
     }
 
     /// The rules over a snapshot: pure but for the nearby lookups.

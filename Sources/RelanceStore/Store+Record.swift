@@ -11,47 +11,51 @@ extension SQLiteStore {
     @discardableResult
     public func record(_ cycle: CycleRecord, notBefore: (Delivery, Decision) -> Date = { $1.decidedAt }) throws -> [Decision] {
         let nowText = Timestamp.format(cycle.now)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, enc in
-            var c = enc.singleValueContainer()
-            try c.encode(Timestamp.format(date))
-        }
         return try pool.write { db in
+            // Prepared once per cycle; arguments bound without GRDB's per-call validation.
+            let insertDecision = try db.makeStatement(sql: """
+                INSERT INTO relance_decisions (key, rule, reason, request_id, practitioner_id, patient_id, message_id, decided_at, content)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING
+                """)
+            let insertOutbox = try db.makeStatement(sql: """
+                INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id,
+                    recipient_name, locale, timezone, not_before, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            let insertProposal = try db.makeStatement(sql: """
+                INSERT INTO relance_proposals (request_id, rank, practitioner_id, distance_km, decision_key, proposed_at)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            let reschedule = try db.makeStatement(sql: "UPDATE relance_schedule SET due_at = ? WHERE request_id = ?")
+            let unschedule = try db.makeStatement(sql: "DELETE FROM relance_schedule WHERE request_id = ?")
             var fresh: [Decision] = []
             for d in cycle.decisions {
-                let content = String(decoding: try encoder.encode(d.content), as: UTF8.self)
-                try db.cachedStatement(sql: """
-                    INSERT INTO relance_decisions (key, rule, reason, request_id, practitioner_id, patient_id, message_id, decided_at, content)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING
-                    """).execute(arguments: [d.key, d.rule.rawValue, d.reason, d.requestID, d.practitionerID, d.patientID,
-                                     d.messageID, Timestamp.format(d.decidedAt), content])
+                insertDecision.setUncheckedArguments([d.key, d.rule.rawValue, d.reason, d.requestID, d.practitionerID,
+                                                      d.patientID, d.messageID, Timestamp.format(d.decidedAt),
+                                                      ContentJSON.encode(d.content)])
+                try insertDecision.execute()
                 guard db.changesCount == 1 else { continue }
                 fresh.append(d)
                 for delivery in d.deliveries {
                     let r = delivery.recipient
-                    try db.cachedStatement(sql: """
-                        INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id,
-                            recipient_name, locale, timezone, not_before, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """).execute(arguments: [d.key, delivery.channel.rawValue, delivery.address, r.kind.rawValue, r.id,
-                                         r.displayName, r.locale, r.timezone,
-                                         Timestamp.format(notBefore(delivery, d)), nowText, nowText])
+                    insertOutbox.setUncheckedArguments([d.key, delivery.channel.rawValue, delivery.address, r.kind.rawValue, r.id,
+                                                        r.displayName, r.locale, r.timezone,
+                                                        Timestamp.format(notBefore(delivery, d)), nowText, nowText])
+                    try insertOutbox.execute()
                 }
                 for (rank, option) in (d.content.nearby ?? []).enumerated() {
                     guard let requestID = d.requestID else { continue }
-                    try db.cachedStatement(sql: """
-                        INSERT INTO relance_proposals (request_id, rank, practitioner_id, distance_km, decision_key, proposed_at)
-                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """).execute(arguments: [requestID, rank + 1, option.practitionerID, option.distanceKm, d.key, nowText])
+                    insertProposal.setUncheckedArguments([requestID, rank + 1, option.practitionerID, option.distanceKm, d.key, nowText])
+                    try insertProposal.execute()
                 }
             }
             for (requestID, next) in cycle.schedule {
                 if let next {
-                    try db.cachedStatement(sql: "UPDATE relance_schedule SET due_at = ? WHERE request_id = ?")
-                        .execute(arguments: [Timestamp.format(next), requestID])
+                    reschedule.setUncheckedArguments([Timestamp.format(next), requestID])
+                    try reschedule.execute()
                 } else {
-                    try db.cachedStatement(sql: "DELETE FROM relance_schedule WHERE request_id = ?").execute(arguments: [requestID])
+                    unschedule.setUncheckedArguments([requestID])
+                    try unschedule.execute()
                 }
             }
             try Self.setCursor(db, Cursor.messagesVisible, cycle.now)

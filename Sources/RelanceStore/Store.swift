@@ -22,6 +22,9 @@ public final class SQLiteStore: Sendable {
         config.busyMode = .timeout(busyTimeout)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // A committed decision must survive a power cut, not only a crash: once the
+            // outbox row is sent, losing its commit would decide and send it again.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         // The platform creates the store; opening a missing one is an error, never a new empty file.
         guard FileManager.default.fileExists(atPath: path) else {
