@@ -37,15 +37,38 @@ struct Wiring {
         switch config.sms.transport {
         case .file: sms = FileSMSTransport(folder: config.sms.spool ?? "spool/sms", from: config.sms.from)
         case .none: sms = nil
-        default: throw WiringError("sms.transport = \"\(config.sms.transport.rawValue)\" is not available in this build yet; use \"file\" or \"none\"")
+        case .twilio, .vonage, .webhook: sms = try smsGateway()
         }
         var settings = Dispatcher.Settings(from: from)
         settings.batchSize = config.delivery.batchSize
         settings.retryInitial = TimeInterval(config.delivery.retryInitial)
         settings.retryMax = TimeInterval(config.delivery.retryMax)
         settings.lifetime = TimeInterval(config.delivery.lifetime)
+        settings.smsMaxSegments = config.sms.maxSegments
         let links = SignInLink(secret: secret.value, baseURL: config.links.baseURL, ttl: TimeInterval(config.links.ttl))
         return Dispatcher(store: store, renderer: Renderer(links: links), email: email, sms: sms, settings: settings)
+    }
+}
+
+extension Wiring {
+    /// The HTTP SMS gateway of `[sms]`, with its token from the secret file or credential.
+    func smsGateway() throws -> any RelanceDelivery.SMSTransport {
+        let c = config.sms
+        let http = CurlHTTP()
+        let token = c.token?.value
+        switch c.transport {
+        case .twilio:
+            guard let token else { throw WiringError("sms: twilio needs its auth token: set sms.token_file, or LoadCredential=\(SMSConfig.credentialName):…") }
+            return TwilioSMSTransport(http: http, baseURL: c.baseURL ?? "https://api.twilio.com", accountSID: c.accountSID ?? "",
+                                      token: token, from: c.from ?? "", uncertainRetries: c.uncertainRetries)
+        case .vonage:
+            guard let token else { throw WiringError("sms: vonage needs its API secret: set sms.token_file, or LoadCredential=\(SMSConfig.credentialName):…") }
+            return VonageSMSTransport(http: http, baseURL: c.baseURL ?? "https://rest.nexmo.com", apiKey: c.apiKey ?? "",
+                                      apiSecret: token, from: c.from ?? "")
+        default:
+            return WebhookSMSTransport(http: http, url: c.baseURL ?? "", token: token, from: c.from,
+                                       template: c.bodyTemplate ?? WebhookSMSTransport.defaultTemplate)
+        }
     }
 }
 

@@ -49,6 +49,8 @@ extension Config {
         w.set("api_key", optional: sms.apiKey)
         Self.write(secret: sms.token, fileKey: "token_file", credential: SMSConfig.credentialName, to: &w)
         w.set("max_segments", sms.maxSegments)
+        w.set("uncertain_retries", sms.uncertainRetries)
+        w.set("body_template", optional: sms.bodyTemplate)
 
         w.table("delivery")
         w.set("batch_size", delivery.batchSize)

@@ -36,6 +36,12 @@ public struct SMSConfig: Sendable, Equatable {
     public var token: Secret?
     /// `max_segments` [3], 1…10: longer texts are shortened.
     public var maxSegments: Int
+    /// `uncertain_retries` [1], 0…5: retries after a failure that may already have sent
+    /// the message (a Twilio 5xx, a timeout once the request left).
+    public var uncertainRetries: Int = 1
+    /// `body_template` (webhook): the JSON body, with `{{to}}`, `{{from}}`, `{{text}}`
+    /// and `{{id}}` replaced by JSON strings; nil for the built-in one.
+    public var bodyTemplate: String?
 
     public init(transport: SMSTransport = .none, quietHours: QuietHours? = .default, spool: String? = nil,
                 from: String? = nil, baseURL: String? = nil, accountSID: String? = nil, apiKey: String? = nil,
@@ -53,6 +59,20 @@ public struct SMSConfig: Sendable, Equatable {
 }
 
 extension SMSConfig {
+    /// Why a webhook body template is unusable, or nil: it must give a JSON object
+    /// once its placeholders are replaced, and carry `{{to}}` and `{{text}}`.
+    static func templateProblem(_ template: String) -> String? {
+        for needed in ["{{to}}", "{{text}}"] where !template.contains(needed) {
+            return "the template never uses \(needed)"
+        }
+        var probe = template
+        for name in ["to", "from", "text", "id"] { probe = probe.replacingOccurrences(of: "{{\(name)}}", with: "\"x\"") }
+        guard (try? JSONSerialization.jsonObject(with: Data(probe.utf8))) is [String: Any] else {
+            return "not a JSON object once {{to}}, {{from}}, {{text}} and {{id}} are replaced by strings (write them without quotes)"
+        }
+        return nil
+    }
+
     /// The systemd credential holding the gateway token.
     public static let credentialName = "sms-token"
 
@@ -77,6 +97,10 @@ extension SMSConfig {
         c.apiKey = r.singleLine("api_key")
         c.token = r.secret(fileKey: "token_file", credential: credentialName)
         c.maxSegments = r.int("max_segments", default: c.maxSegments, range: 1...10)
+        c.uncertainRetries = r.int("uncertain_retries", default: c.uncertainRetries, range: 0...5)
+        if let template = r.string("body_template") {
+            if let problem = Self.templateProblem(template) { r.report("body_template", problem) } else { c.bodyTemplate = template }
+        }
 
         let needs: [(SMSTransport, String, String)] = [
             (.file, "spool", "transport = \"file\" needs a folder, e.g. spool = \"/var/spool/relance/sms\""),

@@ -15,12 +15,15 @@ public struct Dispatcher: Sendable {
         public var lifetime: TimeInterval = 2 * 86_400
         /// How long a taken row stays invisible to other senders.
         public var lease: TimeInterval = 300
+        /// An SMS longer than this many segments is shortened (never its link).
+        public var smsMaxSegments = 3
 
         public init(from: Mailbox) { self.from = from }
     }
 
     public struct Report: Sendable, Equatable {
         public var sent = 0, retried = 0, dead = 0, skipped = 0
+        public init() {}
     }
 
     let store: SQLiteStore
@@ -74,19 +77,33 @@ public struct Dispatcher: Sendable {
             outcome = email.send(message, outboxID: item.id)
         case .sms:
             guard let sms else { return .skipped(reason: "SMS transport is none") }
-            outcome = sms.send(to: item.delivery.address, text: renderer.render(item).sms, outboxID: item.id)
+            guard E164.isValid(item.delivery.address) else {
+                return .skipped(reason: "no valid mobile number (E.164 expected, such as +33612345678)")
+            }
+            let text = SMSText.fit(rendered: renderer.render(item).sms, maxSegments: settings.smsMaxSegments)
+            outcome = sms.send(text, to: item.delivery.address, outboxID: item.id)
         }
         switch outcome {
         case .delivered(let id): return .sent(providerID: id)
         case .permanent(let error): return .dead(error: error)
-        case .temporary(let error, let after):
-            let backoff = min(settings.retryMax, settings.retryInitial * pow(2, Double(item.attempts))) * jitter()
-            let retryAt = now.addingTimeInterval(max(backoff, after ?? 0))
-            if retryAt.timeIntervalSince(item.decidedAt) > settings.lifetime {
-                return .dead(error: "\(error) (gave up after \(item.attempts + 1) attempts)")
+        case .uncertain(let error, let retries):
+            guard item.attempts < retries else {
+                return .dead(error: "\(error); not retried again: the gateway may already have sent it (\(item.attempts + 1) attempts)")
             }
-            return .retry(error: error, retryAt: retryAt)
+            return retry(item, now: now, jitter: jitter, error: "\(error); may already be sent, retried at most \(retries) time(s)", after: nil)
+        case .temporary(let error, let after):
+            return retry(item, now: now, jitter: jitter, error: error, after: after)
         }
+    }
+
+    func retry(_ item: OutboxItem, now: Date, jitter: () -> Double, error: String, after: TimeInterval?) -> SQLiteStore.DeliveryResult {
+        // The peer's Retry-After when it gave one, else exponential backoff with jitter.
+        let backoff = min(settings.retryMax, settings.retryInitial * pow(2, Double(item.attempts))) * jitter()
+        let retryAt = now.addingTimeInterval(after ?? backoff)
+        if retryAt.timeIntervalSince(item.decidedAt) > settings.lifetime {
+            return .dead(error: "\(error) (gave up after \(item.attempts + 1) attempts)")
+        }
+        return .retry(error: error, retryAt: retryAt)
     }
 
     /// A short stable hash (FNV-1a) of the decision key, so Message-IDs are unique across stores.

@@ -9,6 +9,10 @@ public enum SendOutcome: Sendable, Equatable {
     case temporary(String, after: TimeInterval? = nil)
     /// A permanent failure: never retried (SMTP 5xx, HTTP 4xx).
     case permanent(String)
+    /// The gateway failed after it may have sent the message (a Twilio 5xx, a timeout
+    /// after the request left): retried at most `retries` times, so a doubt never
+    /// turns into a flood of duplicates.
+    case uncertain(String, retries: Int)
 }
 
 /// Sends rendered email.
@@ -18,9 +22,9 @@ public protocol EmailTransport: Sendable {
     func send(_ message: MailMessage, outboxID: Int64) -> SendOutcome
 }
 
-/// Sends an SMS.
+/// Sends an SMS (its text already measured and fitted to the allowed segments).
 public protocol SMSTransport: Sendable {
-    func send(to number: String, text: String, outboxID: Int64) -> SendOutcome
+    func send(_ sms: SMSText, to number: String, outboxID: Int64) -> SendOutcome
 }
 
 /// Writes files into a spool folder atomically (temporary name, then rename), so a
@@ -61,8 +65,9 @@ public struct FileSMSTransport: SMSTransport {
     let from: String?
     public init(folder: String, from: String?) { spool = Spool(folder: folder); self.from = from }
 
-    public func send(to number: String, text: String, outboxID: Int64) -> SendOutcome {
-        let object: [String: String] = ["to": number, "from": from ?? "relance", "text": text, "outbox_id": String(outboxID)]
+    public func send(_ sms: SMSText, to number: String, outboxID: Int64) -> SendOutcome {
+        let object: [String: String] = ["to": number, "from": from ?? "relance", "text": sms.text, "outbox_id": String(outboxID),
+                                        "encoding": sms.encoding.rawValue, "segments": String(sms.segments)]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) else {
             return .permanent("cannot encode SMS")
         }
