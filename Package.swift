@@ -78,6 +78,9 @@ let package = Package(
             "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "RelanceSystemdTests", dependencies: [
+            "RelanceSystemd", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "RelanceDeliveryTests", dependencies: ["RelanceCore", "RelanceStore", "RelanceDelivery"]),
         .testTarget(name: "RelanceCLITests", dependencies: [
             "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig", "RelanceTestSupport",
