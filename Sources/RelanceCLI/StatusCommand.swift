@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
     static func render(_ s: StoreStatus, now: Date) -> String {
         var out = ""
         if let c = s.lastCycle {
-            out += "last cycle:  \(Timestamp.format(c.startedAt)) (\(age(now.timeIntervalSince(c.startedAt))) ago), "
+            out += "last cycle:  \(Timestamp.format(c.now)) (\(age(now.timeIntervalSince(c.now))) ago), "
             out += "\(Int(c.durationMs.rounded())) ms, \(c.decisions) decisions, \(c.skipped) rows skipped\n"
         } else {
             out += "last cycle:  none yet\n"

@@ -100,16 +100,19 @@ enum DaemonFixture {
     /// A demo store and a daemon config with a 1 s poll and file transports, in a fresh folder.
     /// The demo is made as of the clock, since the daemon's cycles run at the clock's now.
     /// `catchUp` bounds the first cycle's work: "0s" keeps it short, "1 days" gives every rule something to do.
-    static func make(catchUp: String = "0s", email: String = "", extra: String = "") throws -> (dir: URL, config: URL) {
+    static func make(catchUp: String = "0s", email: String = "", smsSpool: String = "spool/sms",
+                     extra: String = "") throws -> (dir: URL, config: URL) {
         let dir = try Relance.temporaryDirectory()
         let demo = try Relance.run(["demo", "--store", dir.appendingPathComponent("store.sqlite").path])
         guard demo.status == 0 else { throw POSIXError(.EIO) }
         let config = dir.appendingPathComponent("relance.toml")
-        try configText(catchUp: catchUp, email: email, extra: extra).write(to: config, atomically: true, encoding: .utf8)
+        try configText(catchUp: catchUp, email: email, smsSpool: smsSpool, extra: extra)
+            .write(to: config, atomically: true, encoding: .utf8)
         return (dir, config)
     }
 
-    static func configText(catchUp: String = "0s", email: String = "", extra: String = "") -> String {
+    static func configText(catchUp: String = "0s", email: String = "", smsSpool: String = "spool/sms",
+                           extra: String = "") -> String {
         let secret = Relance.root.appendingPathComponent("Config/demo-link-secret").path
         return """
             [store]
@@ -129,7 +132,7 @@ enum DaemonFixture {
 
             [sms]
             transport = "file"
-            spool = "spool/sms"
+            spool = "\(smsSpool)"
 
             [delivery]
             shutdown_grace = "3s"
