@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import GRDB
 import Testing
 
 /// `relance run` under a fake systemd: a NOTIFY_SOCKET the test reads, a watchdog, signals.
@@ -51,6 +52,37 @@ import Testing
         try? FileManager.default.removeItem(at: dir)
     }
 
+    /// A cycle stuck on a store lock sends no WATCHDOG=1, so systemd would restart it; pings resume after.
+    @Test func aStuckCycleStarvesTheWatchdog() throws {
+        let (dir, config) = try DaemonFixture.make()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let notify = try NotifySocket(in: dir)
+        let daemon = try DaemonProcess(config: config, environment: [
+            "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "500000",
+        ], watchdogPID: true, in: dir)
+        defer { daemon.kill9() }
+        #expect(notify.waitFor(timeout: 15) { $0.hasPrefix("STATUS=cycle ") } != nil, "\(daemon.stderr)")
+
+        // Hold the store's write lock for 3 s (busy_timeout is 5 s): the next cycle blocks in its first write.
+        let store = try DatabaseQueue(path: dir.appendingPathComponent("store.sqlite").path)
+        let locker = Thread {
+            try? store.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                Thread.sleep(forTimeInterval: 3)
+                try db.execute(sql: "ROLLBACK")
+            }
+        }
+        locker.start()
+        _ = notify.collect(for: 1.2)  // the cycle under way, if any, ends; the next one starts and blocks
+        let stuck = notify.collect(for: 1.5)
+        #expect(!stuck.contains("WATCHDOG=1"), "pings while the cycle is stuck: \(stuck)")
+        while !locker.isFinished { usleep(10_000) }
+        let after = notify.collect(for: 1.5)
+        #expect(after.filter { $0 == "WATCHDOG=1" }.count >= 2, "pings after the lock is released: \(after)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(timeout: 5) == 0)
+    }
+
     @Test func noWatchdogWhenWatchdogPIDIsAnotherProcess() throws {
         let (dir, config) = try DaemonFixture.make()
         let notify = try NotifySocket(in: dir)
@@ -76,6 +108,31 @@ import Testing
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(timeout: 5) == 0, "\(daemon.stderr)")
         try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// SIGTERM in the middle of a large drain: the send under way finishes, the rest stays pending, exit 0 in the grace.
+    @Test func stopDuringADrainLeavesTheRestPending() throws {
+        let (dir, config) = try DaemonFixture.make(catchUp: "30 days")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let notify = try NotifySocket(in: dir)
+        let daemon = try DaemonProcess(config: config, environment: ["NOTIFY_SOCKET": notify.path], watchdogPID: false, in: dir)
+        defer { daemon.kill9() }
+        #expect(notify.waitFor(timeout: 15) { $0.contains("READY=1") } != nil, "\(daemon.stderr)")
+        let spool = dir.appendingPathComponent("spool/email").path
+        let end = Date().addingTimeInterval(20)
+        while ((try? FileManager.default.contentsOfDirectory(atPath: spool))?.count ?? 0) < 50 && Date() < end { usleep(5_000) }
+        daemon.signal(SIGTERM)
+        let stopping = Date()
+        #expect(notify.waitFor(timeout: 3) { $0.contains("STOPPING=1") } != nil)
+        let status = daemon.waitForExit(timeout: 5)
+        #expect(status == 0, "\(daemon.stderr)")
+        #expect(Date().timeIntervalSince(stopping) < 3.5, "exit within shutdown_grace (3 s)")
+        #expect(daemon.stderr.contains("stopping: the cycle in flight has 3s to finish its send"), "\(daemon.stderr)")
+        let r = try Relance.run(["status", "--config", config.path], cwd: dir)
+        let pending = r.stdout.split(separator: "\n").first { $0.hasPrefix("outbox:") }
+            .flatMap { $0.split(separator: " ").compactMap { Int($0) }.first } ?? 0
+        #expect(pending > 0, "the drain stopped early: \(r.stdout)")
+        #expect(!notify.received.contains { $0.hasPrefix("STATUS=cycle") }, "no cycle completed: \(notify.received)")
     }
 
     @Test func aBadConfigAtStartExits78() throws {
