@@ -24,7 +24,7 @@ struct StatusCommand: ParsableCommand {
         var out = ""
         if let c = s.lastCycle {
             out += "last cycle:  \(Timestamp.format(c.now)) (\(age(now.timeIntervalSince(c.now))) ago), "
-            out += "\(Int(c.durationMs.rounded())) ms, \(c.decisions) decisions, \(c.skipped) rows skipped\n"
+            out += "rules took \(Int(c.durationMs.rounded())) ms, \(c.decisions) decisions, \(c.skipped) rows skipped\n"
         } else {
             out += "last cycle:  none yet\n"
         }

@@ -63,17 +63,17 @@ import Testing
         defer { daemon.kill9() }
         #expect(notify.waitFor(timeout: 15) { $0.hasPrefix("STATUS=cycle ") } != nil, "\(daemon.stderr)")
 
-        // Hold the store's write lock for 3 s (busy_timeout is 5 s): the next cycle blocks in its first write.
+        // Hold the store's write lock for 4 s (busy_timeout is 5 s): the next cycle blocks in its first write.
         let store = try DatabaseQueue(path: dir.appendingPathComponent("store.sqlite").path)
         let locker = Thread {
             try? store.writeWithoutTransaction { db in
                 try db.execute(sql: "BEGIN IMMEDIATE")
-                Thread.sleep(forTimeInterval: 3)
+                Thread.sleep(forTimeInterval: 4)
                 try db.execute(sql: "ROLLBACK")
             }
         }
         locker.start()
-        _ = notify.collect(for: 1.2)  // the cycle under way, if any, ends; the next one starts and blocks
+        _ = notify.collect(for: 1.5)  // the cycle under way, if any, ends; the next one starts and blocks
         let stuck = notify.collect(for: 1.5)
         #expect(!stuck.contains("WATCHDOG=1"), "pings while the cycle is stuck: \(stuck)")
         while !locker.isFinished { usleep(10_000) }

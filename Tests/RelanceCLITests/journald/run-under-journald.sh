@@ -14,6 +14,9 @@ relance=$1
 work=$2
 ns=$work/ns
 mkdir -p "$ns/run-systemd" "$ns/run-log"
+# Mount points; on a machine never booted with systemd they may be missing (/run is a tmpfs).
+[ -d /run/systemd ] || mkdir -p /run/systemd
+[ -d /run/log ] || mkdir -p /run/log
 mount --bind "$ns/run-systemd" /run/systemd
 mount --bind "$ns/run-log" /run/log
 printf '[Journal]\nStorage=volatile\nRateLimitIntervalSec=0\nForwardToSyslog=no\nForwardToKMsg=no\nForwardToConsole=no\nForwardToWall=no\n' > "$ns/journald.conf"
