@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:/opt/swift/bin:$(PATH)
 BIN := .build/debug/relance
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench clean install
 
 deps:
 	@scripts/install-deps.sh
@@ -30,6 +30,12 @@ test: deps
 # One tick on stores of 100k and 1M requests next to raw sqlite3 (release build).
 bench: deps
 	swift run -c release relance-bench
+
+# The release binary, unit, journal catalog and config where a Debian admin expects them
+# (PREFIX=/usr/local by default; DESTDIR for staging). See scripts/install.sh.
+install: deps
+	swift build -c release --product relance
+	BIN=.build/release/relance scripts/install.sh
 
 clean:
 	rm -rf .build var

@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: domain types, business calendar, rules. No I/O, no clock, no database.
@@ -33,19 +34,28 @@ let package = Package(
         .target(name: "RelanceStore", dependencies: [
             "RelanceCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "RelanceEngine", dependencies: ["RelanceCore", "RelanceStore"]),
+        .target(name: "RelanceEngine", dependencies: [
+            "RelanceCore", "RelanceStore", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "RelanceDemo", dependencies: [
             "RelanceCore", "RelanceStore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "RelanceDelivery", dependencies: [
             "RelanceCore", "RelanceStore", "CCurl",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // systemd adapters: sd_notify (READY, STATUS, WATCHDOG) and a journald LogHandler.
+        .target(name: "RelanceSystemd", dependencies: [
+            "CSystemd", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RelanceCLI", dependencies: [
             "RelanceCore", "RelanceConfig", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery",
-            "CCurl",
+            "CCurl", "RelanceSystemd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "relance", dependencies: ["RelanceCLI"]),
         .executableTarget(name: "relance-bench", dependencies: [
@@ -67,6 +77,9 @@ let package = Package(
         .testTarget(name: "RelanceEngineTests", dependencies: [
             "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "RelanceSystemdTests", dependencies: [
+            "RelanceSystemd", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "RelanceDeliveryTests", dependencies: ["RelanceCore", "RelanceStore", "RelanceDelivery"]),
         .testTarget(name: "RelanceCLITests", dependencies: [

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages relance builds and tests with, when missing.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev sqlite3 pkg-config)
+# systemd: journald, journalctl, systemd-cat and systemd-analyze for the service tests;
+# util-linux: unshare, to run journald in a private mount namespace.
+packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev sqlite3 pkg-config systemd util-linux)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,14 +27,10 @@ struct TickCommand: ParsableCommand {
         let at = now.instant
         do {
             let store = try wiring.openStore()
-            let dispatcher = dryRun ? nil : try wiring.dispatcher(store)
-            let report = try wiring.cycle(store).run(now: at, dryRun: dryRun)
-            for row in report.skipped {
-                log.warning("row skipped: \(row.reason)", metadata: ["table": "\(row.table)", "row_id": "\(row.id.map(String.init) ?? "?")"])
-            }
-            for d in report.decisions {
-                log.info("decision \(d.key)", metadata: Self.metadata(d))
-                if json { for line in DecisionJSON.lines(d) { print(line) } }
+            let dispatcher = dryRun ? nil : try wiring.dispatcher(store, logger: log)
+            let report = try wiring.cycle(store, logger: log).run(now: at, dryRun: dryRun)
+            for d in report.decisions where json {
+                for line in DecisionJSON.lines(d) { print(line) }
             }
             let delivered = try dispatcher?.drain(now: at)
             var summary = "tick \(Timestamp.format(at)): \(report.decisions.count) decisions\(dryRun ? " (dry run)" : "")"
@@ -47,14 +43,6 @@ struct TickCommand: ParsableCommand {
             printError("\(config.file): \(error)")
             throw exConfig
         }
-    }
-
-    static func metadata(_ d: Decision) -> Logger.Metadata {
-        var m: Logger.Metadata = ["rule": "\(d.rule.rawValue)", "recipients": "\(d.deliveries.count)"]
-        if let r = d.requestID { m["request_id"] = "\(r)" }
-        if let p = d.practitionerID { m["practitioner_id"] = "\(p)" }
-        if let reason = d.reason { m["reason"] = "\(reason)" }
-        return m
     }
 }
 

@@ -17,12 +17,12 @@ struct Wiring {
         return try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
     }
 
-    func cycle(_ store: SQLiteStore) -> Cycle {
+    func cycle(_ store: SQLiteStore, logger: Logger) -> Cycle {
         Cycle(store: store, settings: .init(policy: config.policy, catchUp: TimeInterval(config.store.catchUp),
-                                            quietHours: config.sms.quietHours))
+                                            quietHours: config.sms.quietHours), logger: logger)
     }
 
-    func dispatcher(_ store: SQLiteStore) throws -> Dispatcher {
+    func dispatcher(_ store: SQLiteStore, logger: Logger) throws -> Dispatcher {
         guard let secret = config.links.secret else {
             throw WiringError("links: no link secret: set links.secret_file, or run under systemd with LoadCredential=\(LinksConfig.credentialName):…")
         }
@@ -46,7 +46,8 @@ struct Wiring {
         settings.lifetime = TimeInterval(config.delivery.lifetime)
         settings.smsMaxSegments = config.sms.maxSegments
         let links = SignInLink(secret: secret.value, baseURL: config.links.baseURL, ttl: TimeInterval(config.links.ttl))
-        return Dispatcher(store: store, renderer: Renderer(links: links), email: email, sms: sms, settings: settings)
+        return Dispatcher(store: store, renderer: Renderer(links: links), email: email, sms: sms, settings: settings,
+                          logger: logger)
     }
 }
 
@@ -75,14 +76,4 @@ extension Wiring {
 struct WiringError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
-}
-
-/// Logs to stderr as single readable lines; journald comes with the service.
-func makeLogger(level: LogLevel) -> Logger {
-    LoggingSystem.bootstrap { label in
-        var h = StreamLogHandler.standardError(label: label)
-        h.logLevel = Logger.Level(rawValue: level.rawValue == "notice" ? "notice" : level.rawValue) ?? .info
-        return h
-    }
-    return Logger(label: "relance")
 }

@@ -10,12 +10,16 @@ public struct DeliveryConfig: Sendable, Equatable {
     public var retryMax: Int
     /// `lifetime` in seconds [2 days]: after this a message that still fails is given up.
     public var lifetime: Int
+    /// `shutdown_grace` in seconds [20s], 0…10m: on SIGTERM, how long in-flight sends may take to finish.
+    public var shutdownGrace: Int
 
-    public init(batchSize: Int = 100, retryInitial: Int = 60, retryMax: Int = 3600, lifetime: Int = 172_800) {
+    public init(batchSize: Int = 100, retryInitial: Int = 60, retryMax: Int = 3600, lifetime: Int = 172_800,
+                shutdownGrace: Int = 20) {
         self.batchSize = batchSize
         self.retryInitial = retryInitial
         self.retryMax = retryMax
         self.lifetime = lifetime
+        self.shutdownGrace = shutdownGrace
     }
 }
 
@@ -26,6 +30,7 @@ extension DeliveryConfig {
         c.retryInitial = r.seconds("retry_initial", default: c.retryInitial, range: 1...Seconds.day)
         c.retryMax = r.seconds("retry_max", default: c.retryMax, range: 1...7 * Seconds.day)
         c.lifetime = r.seconds("lifetime", default: c.lifetime, range: Seconds.minute...30 * Seconds.day)
+        c.shutdownGrace = r.seconds("shutdown_grace", default: c.shutdownGrace, range: 0...10 * Seconds.minute)
         if c.retryMax < c.retryInitial {
             r.report("retry_max", "\(DurationSpec.seconds(c.retryMax)) is shorter than retry_initial "
                 + "(\(DurationSpec.seconds(c.retryInitial)))")

@@ -57,6 +57,7 @@ extension Config {
         w.set("retry_initial", Self.duration(delivery.retryInitial))
         w.set("retry_max", Self.duration(delivery.retryMax))
         w.set("lifetime", Self.duration(delivery.lifetime))
+        w.set("shutdown_grace", Self.duration(delivery.shutdownGrace))
 
         w.table("calendar")
         w.set("region", calendar.region.rawValue)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RelanceCore
 import RelanceStore
 
@@ -31,13 +32,21 @@ public struct Dispatcher: Sendable {
     let email: (any EmailTransport)?
     let sms: (any SMSTransport)?
     let settings: Settings
+    /// Each outcome is logged here (`event` metadata: `delivered`, `deferred`, `dead`, `not_sent`).
+    let logger: Logger
 
-    public init(store: SQLiteStore, renderer: Renderer, email: (any EmailTransport)?, sms: (any SMSTransport)?, settings: Settings) {
+    public init(store: SQLiteStore, renderer: Renderer, email: (any EmailTransport)?, sms: (any SMSTransport)?, settings: Settings,
+                logger: Logger = Logger(label: "relance", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store; self.renderer = renderer; self.email = email; self.sms = sms; self.settings = settings
+        self.logger = logger
     }
 
     /// Sends everything due at `now`, in batches, until none is left.
-    public func drain(now: Date, jitter: @Sendable () -> Double = { Double.random(in: 0.8...1.2) }) throws -> Report {
+    ///
+    /// `keepGoing` is asked before each send: false ends the drain there (a graceful
+    /// stop); rows already leased but not sent come back when their lease expires.
+    public func drain(now: Date, jitter: @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
+                      keepGoing: () -> Bool = { true }) throws -> Report {
         var report = Report()
         var seen = Set<Int64>()
         while true {
@@ -45,6 +54,7 @@ public struct Dispatcher: Sendable {
             if batch.isEmpty { return report }
             try store.lease(batch.map(\.id), until: now.addingTimeInterval(settings.lease))
             for item in batch {
+                guard keepGoing() else { return report }
                 seen.insert(item.id)
                 let result = try deliver(item, now: now, jitter: jitter)
                 switch result {
@@ -54,6 +64,7 @@ public struct Dispatcher: Sendable {
                 case .skipped: report.skipped += 1
                 }
                 try store.finish(item.id, result, at: now)
+                log(item, result)
             }
         }
     }
@@ -104,6 +115,30 @@ public struct Dispatcher: Sendable {
             return .dead(error: "\(error) (gave up after \(item.attempts + 1) attempts)")
         }
         return .retry(error: error, retryAt: retryAt)
+    }
+
+    /// Ids, rule, channel and error only: never an address, a name or a text.
+    func log(_ item: OutboxItem, _ result: SQLiteStore.DeliveryResult) {
+        var m: Logger.Metadata = [
+            "outbox_id": "\(item.id)", "rule": "\(item.rule.rawValue)", "channel": "\(item.delivery.channel.rawValue)",
+            "recipient_kind": "\(item.delivery.recipient.kind.rawValue)", "attempt": "\(item.attempts + 1)",
+        ]
+        if let r = item.requestID { m["request_id"] = "\(r)" }
+        if let p = item.practitionerID { m["practitioner_id"] = "\(p)" }
+        switch result {
+        case .sent:
+            m["event"] = "delivered"
+            logger.info("delivered \(item.rule.rawValue) by \(item.delivery.channel.rawValue)", metadata: m)
+        case .retry(let error, let at):
+            m["event"] = "deferred"; m["error"] = "\(error)"; m["retry_at"] = "\(Timestamp.format(at))"
+            logger.warning("deferred until \(Timestamp.format(at)): \(error)", metadata: m)
+        case .dead(let error):
+            m["event"] = "dead"; m["error"] = "\(error)"
+            logger.error("dead: \(error)", metadata: m)
+        case .skipped(let reason):
+            m["event"] = "not_sent"; m["reason"] = "\(reason)"
+            logger.notice("not sent: \(reason)", metadata: m)
+        }
     }
 
     /// A short stable hash (FNV-1a) of the decision key, so Message-IDs are unique across stores.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RelanceCore
 import RelanceStore
 
@@ -32,9 +33,12 @@ public struct Cycle: Sendable {
 
     public let store: SQLiteStore
     public let settings: Settings
+    /// Each decision and skipped row is logged here (`event` metadata: `decision`, `row_skipped`).
+    public let logger: Logger
 
-    public init(store: SQLiteStore, settings: Settings) {
-        self.store = store; self.settings = settings
+    public init(store: SQLiteStore, settings: Settings,
+                logger: Logger = Logger(label: "relance", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.store = store; self.settings = settings; self.logger = logger
     }
 
     /// Runs one cycle at `now`. `clock` measures the cycle's own duration only.
@@ -61,10 +65,29 @@ public struct Cycle: Sendable {
             record.durationMs = clock().timeIntervalSince(started) * 1000
             made = try store.record(record, notBefore: notBefore)
         }
+        for row in snapshot.skipped { log(row) }
+        for d in made { log(d, dryRun: dryRun) }
         var report = Report(now: now, decisions: made, skipped: snapshot.skipped,
                             dueRequests: snapshot.dueRequests.count, messages: snapshot.messages.count)
         report.timings = (read.timeIntervalSince(started), decided.timeIntervalSince(read), clock().timeIntervalSince(decided))
         return report
+    }
+
+    /// Ids, rule and reason only: never a name, an address or a message.
+    func log(_ d: Decision, dryRun: Bool) {
+        var m: Logger.Metadata = ["rule": "\(d.rule.rawValue)", "recipients": "\(d.deliveries.count)"]
+        if !dryRun { m["event"] = "decision" }
+        if let r = d.requestID { m["request_id"] = "\(r)" }
+        if let p = d.practitionerID { m["practitioner_id"] = "\(p)" }
+        if let reason = d.reason { m["reason"] = "\(reason)" }
+        logger.info("decision \(d.key)\(dryRun ? " (dry run)" : "")", metadata: m)
+    }
+
+    /// The reason names the column and at most a timestamp or enum value, never free text.
+    func log(_ row: SkippedRow) {
+        logger.warning("row skipped: \(row.reason)", metadata: [
+            "event": "row_skipped", "table": "\(row.table)", "row_id": "\(row.id.map(String.init) ?? "?")",
+        ])
     }
 
     /// The rules over a snapshot: pure but for the nearby lookups.

@@ -1,2 +1,2 @@
 import RelanceCLI
-RelanceCommand.main()
+await RelanceCommand.start()

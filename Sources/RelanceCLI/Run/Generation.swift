@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import RelanceConfig
+import RelanceDelivery
+import RelanceEngine
+import RelanceStore
+
+/// One loaded configuration and the services built from it. A reload builds a
+/// new generation and swaps it in only when the whole of it could be built.
+struct Generation: Sendable {
+    let config: Config
+    let store: SQLiteStore
+    let cycle: Cycle
+    let dispatcher: Dispatcher
+
+    /// Checks what `READY=1` promises: the store opens and is migrated, the
+    /// transports and the link secret are there. The store is reused when its path is unchanged.
+    static func build(_ config: Config, logger: Logger, reusing previous: Generation? = nil) throws -> Generation {
+        let wiring = Wiring(config: config)
+        let store: SQLiteStore
+        if let previous, previous.config.store == config.store {
+            store = previous.store
+        } else {
+            store = try wiring.openStore()
+        }
+        return Generation(config: config, store: store, cycle: wiring.cycle(store, logger: logger),
+                          dispatcher: try wiring.dispatcher(store, logger: logger))
+    }
+
+    struct Summary: Sendable {
+        var durationMs: Double
+        var decisions: Int
+        var skippedRows: Int
+        var delivery: Dispatcher.Report
+        var outbox: OutboxDepth
+        /// The drain ended early for a stop.
+        var interrupted: Bool
+    }
+
+    /// One poll cycle at `now`: the rules, then the outbox drain, which asks `keepGoing` before each send.
+    func tick(now: Date, keepGoing: () -> Bool) throws -> Summary {
+        let started = ContinuousClock.now
+        let report = try cycle.run(now: now)
+        var stopped = false
+        let delivery = try dispatcher.drain(now: now, keepGoing: {
+            stopped = !keepGoing()
+            return !stopped
+        })
+        let elapsed = ContinuousClock.now - started
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return Summary(durationMs: ms, decisions: report.decisions.count, skippedRows: report.skipped.count,
+                       delivery: delivery, outbox: try store.outboxDepth(), interrupted: stopped)
+    }
+}
+
+extension Generation.Summary {
+    /// The `STATUS=` line, e.g. `cycle 12 ms, 3 decisions, 2 sent, outbox 0 pending, 1 deferred, 0 dead`.
+    var statusLine: String {
+        "cycle \(Int(durationMs.rounded())) ms, \(decisions) decisions, \(delivery.sent) sent, "
+            + "outbox \(outbox.pending) pending, \(outbox.deferred) deferred, \(outbox.dead) dead"
+    }
+}
