@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure core: domain types, business calendar, rules. No I/O, no clock, no database.
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "RelanceDelivery", dependencies: [
             "RelanceCore", "RelanceStore", "CCurl",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .target(name: "RelanceCLI", dependencies: [
             "RelanceCore", "RelanceConfig", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery",
@@ -68,7 +70,10 @@ let package = Package(
             "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "RelanceDeliveryTests", dependencies: ["RelanceCore", "RelanceStore", "RelanceDelivery"]),
+        .testTarget(name: "RelanceDeliveryTests", dependencies: [
+            "RelanceCore", "RelanceStore", "RelanceDelivery", "RelanceTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "RelanceCLITests", dependencies: [
             "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),

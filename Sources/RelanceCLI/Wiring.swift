@@ -31,7 +31,7 @@ struct Wiring {
         switch config.email.transport {
         case .file: email = FileEmailTransport(folder: config.email.spool ?? "spool/email")
         case .none: email = nil
-        case .smtp: throw WiringError("email.transport = \"smtp\" is not available in this build yet; use \"file\"")
+        case .smtp: email = try smtpTransport()
         }
         let sms: (any RelanceDelivery.SMSTransport)?
         switch config.sms.transport {
@@ -44,8 +44,25 @@ struct Wiring {
         settings.retryInitial = TimeInterval(config.delivery.retryInitial)
         settings.retryMax = TimeInterval(config.delivery.retryMax)
         settings.lifetime = TimeInterval(config.delivery.lifetime)
+        settings.senders = config.email.transport == .smtp ? config.email.senders : 1
         let links = SignInLink(secret: secret.value, baseURL: config.links.baseURL, ttl: TimeInterval(config.links.ttl))
         return Dispatcher(store: store, renderer: Renderer(links: links), email: email, sms: sms, settings: settings)
+    }
+}
+
+extension Wiring {
+    func smtpTransport() throws -> SMTPTransport {
+        let e = config.email
+        guard let url = e.url else { throw WiringError("email.url: transport = \"smtp\" needs the server") }
+        var s = SMTPTransport.Settings(url: url, tls: SMTPTransport.TLS(rawValue: e.tls.rawValue) ?? .starttls)
+        s.username = e.username
+        s.password = e.password?.value
+        s.caFile = e.caFile
+        s.heloName = e.heloName
+        s.connectTimeout = e.connectTimeout
+        s.timeout = e.timeout
+        s.senders = e.senders
+        return SMTPTransport(s)
     }
 }
 

@@ -15,6 +15,8 @@ public struct Dispatcher: Sendable {
         public var lifetime: TimeInterval = 2 * 86_400
         /// How long a taken row stays invisible to other senders.
         public var lease: TimeInterval = 300
+        /// Rows sent at the same time (one SMTP connection each).
+        public var senders = 1
 
         public init(from: Mailbox) { self.from = from }
     }
@@ -33,26 +35,61 @@ public struct Dispatcher: Sendable {
         self.store = store; self.renderer = renderer; self.email = email; self.sms = sms; self.settings = settings
     }
 
-    /// Sends everything due at `now`, in batches, until none is left.
-    public func drain(now: Date, jitter: @Sendable () -> Double = { Double.random(in: 0.8...1.2) }) throws -> Report {
-        var report = Report()
+    /// Sends everything due at `now`, in batches, until none is left. Up to
+    /// `senders` rows are in flight at once; one failing recipient never holds
+    /// up the others, and each row is finished as soon as its send returns.
+    public func drain(now: Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) }) throws -> Report {
+        let progress = Progress()
         var seen = Set<Int64>()
         while true {
             let batch = try store.dueOutbox(now: now, limit: settings.batchSize).filter { !seen.contains($0.id) }
-            if batch.isEmpty { return report }
+            if batch.isEmpty { break }
             try store.lease(batch.map(\.id), until: now.addingTimeInterval(settings.lease))
-            for item in batch {
-                seen.insert(item.id)
-                let result = try deliver(item, now: now, jitter: jitter)
+            seen.formUnion(batch.map(\.id))
+            progress.next = 0
+            DispatchQueue.concurrentPerform(iterations: min(max(1, settings.senders), batch.count)) { _ in
+                while let item = progress.take(from: batch) {
+                    do {
+                        let result = try deliver(item, now: now, jitter: jitter)
+                        try store.finish(item.id, result, at: now)
+                        progress.count(result)
+                    } catch {
+                        progress.fail(error)
+                    }
+                }
+            }
+            if let error = progress.error { throw error }
+        }
+        return progress.report
+    }
+
+    /// The shared state of one drain's senders.
+    final class Progress: @unchecked Sendable {
+        let lock = NSLock()
+        var next = 0
+        var report = Report()
+        var error: (any Error)?
+
+        func take(from batch: [OutboxItem]) -> OutboxItem? {
+            lock.withLock {
+                guard error == nil, next < batch.count else { return nil }
+                defer { next += 1 }
+                return batch[next]
+            }
+        }
+
+        func count(_ result: SQLiteStore.DeliveryResult) {
+            lock.withLock {
                 switch result {
                 case .sent: report.sent += 1
                 case .retry: report.retried += 1
                 case .dead: report.dead += 1
                 case .skipped: report.skipped += 1
                 }
-                try store.finish(item.id, result, at: now)
             }
         }
+
+        func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
     }
 
     func deliver(_ item: OutboxItem, now: Date, jitter: () -> Double) throws -> SQLiteStore.DeliveryResult {
