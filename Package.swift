@@ -42,7 +42,7 @@ let package = Package(
             "RelanceCore", "RelanceStore", "CCurl",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Mustache", package: "swift-mustache"),
-        ]),
+        ], resources: [.process("Templates")]),
         .target(name: "RelanceCLI", dependencies: [
             "RelanceCore", "RelanceConfig", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery",
             "CCurl",

@@ -46,11 +46,21 @@ struct Wiring {
         settings.lifetime = TimeInterval(config.delivery.lifetime)
         settings.senders = config.email.transport == .smtp ? config.email.senders : 1
         let links = SignInLink(secret: secret.value, baseURL: config.links.baseURL, ttl: TimeInterval(config.links.ttl))
-        return Dispatcher(store: store, renderer: Renderer(links: links), email: email, sms: sms, settings: settings)
+        return Dispatcher(store: store, renderer: Renderer(links: links, templates: try templates()), email: email, sms: sms,
+                          settings: settings)
     }
 }
 
 extension Wiring {
+    /// The built-in templates with `email.templates` over them; every problem is a config error.
+    func templates() throws -> TemplateSet {
+        do {
+            return try TemplateSet.load(overrides: config.email.templates)
+        } catch {
+            throw WiringError("email.templates: a template cannot be used:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+        }
+    }
+
     func smtpTransport() throws -> SMTPTransport {
         let e = config.email
         guard let url = e.url else { throw WiringError("email.url: transport = \"smtp\" needs the server") }

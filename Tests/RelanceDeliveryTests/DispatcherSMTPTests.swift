@@ -11,6 +11,7 @@ import Testing
 @Suite(.serialized) struct DispatcherSMTPTests {
     static let decided = StoreFixture.t("2026-05-18T09:00:00Z")
     static let links = SignInLink(secret: "test link secret", baseURL: "https://app.example.org", ttl: 72 * 3600)
+    static let templates = try! TemplateSet.load()
 
     /// A store with one reminder row per address.
     func store(_ addresses: [String]) throws -> StoreFixture {
@@ -35,7 +36,7 @@ import Testing
         s.senders = senders
         var settings = Dispatcher.Settings(from: Mailbox(name: "Messagerie Santé", address: "no-reply@example.org"))
         settings.senders = senders
-        return Dispatcher(store: f.store, renderer: Renderer(links: Self.links), email: SMTPTransport(s), sms: nil,
+        return Dispatcher(store: f.store, renderer: Renderer(links: Self.links, templates: Self.templates), email: SMTPTransport(s), sms: nil,
                           settings: settings)
     }
 

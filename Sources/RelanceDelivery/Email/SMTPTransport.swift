@@ -133,7 +133,8 @@ final class SMTPConnection {
         _ = relance_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &reply)
         _ = relance_curl_getinfo_long(h, CURLINFO_NUM_CONNECTS, &connects)
         _ = relance_curl_setopt_pointer(h, CURLOPT_READDATA, nil)
-        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let written = errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        let detail = written.isEmpty ? String(cString: curl_easy_strerror(code)) : String(decoding: written, as: UTF8.self)
         return (SMTPFailure.classify(curl: code.rawValue, reply: reply, detail: detail, server: server), connects)
     }
 }
