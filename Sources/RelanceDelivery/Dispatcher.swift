@@ -37,7 +37,10 @@ public struct Dispatcher: Sendable {
 
     /// Sends everything due at `now`, in batches, until none is left. Up to
     /// `senders` rows are in flight at once; one failing recipient never holds
-    /// up the others, and each row is finished as soon as its send returns.
+    /// up the others. Results are recorded by group commit: a sender that finds
+    /// no write in progress writes every result waiting, so a row is recorded
+    /// as soon as the write before it ends (a crash can resend only those few
+    /// rows, never lose one: they stay leased, then come back).
     public func drain(now: Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) }) throws -> Report {
         let progress = Progress()
         var seen = Set<Int64>()
@@ -47,18 +50,19 @@ public struct Dispatcher: Sendable {
             try store.lease(batch.map(\.id), until: now.addingTimeInterval(settings.lease))
             seen.formUnion(batch.map(\.id))
             progress.next = 0
-            DispatchQueue.concurrentPerform(iterations: min(max(1, settings.senders), batch.count)) { _ in
+            // Twice as many workers as connections: one renders the next row while another holds the connection.
+            DispatchQueue.concurrentPerform(iterations: min(2 * max(1, settings.senders), batch.count)) { _ in
                 while let item = progress.take(from: batch) {
                     do {
                         let result = try deliver(item, now: now, jitter: jitter)
-                        try store.finish(item.id, result, at: now)
-                        progress.count(result)
+                        try progress.record(item.id, result) { try store.finish($0, at: now) }
                     } catch {
                         progress.fail(error)
                     }
                 }
             }
             if let error = progress.error { throw error }
+            try progress.record(nil) { try store.finish($0, at: now) }  // a safety net: nothing should be left waiting
         }
         return progress.report
     }
@@ -69,6 +73,8 @@ public struct Dispatcher: Sendable {
         var next = 0
         var report = Report()
         var error: (any Error)?
+        var waiting: [(id: Int64, result: SQLiteStore.DeliveryResult)] = []
+        var writing = false
 
         func take(from batch: [OutboxItem]) -> OutboxItem? {
             lock.withLock {
@@ -78,14 +84,41 @@ public struct Dispatcher: Sendable {
             }
         }
 
-        func count(_ result: SQLiteStore.DeliveryResult) {
-            lock.withLock {
-                switch result {
-                case .sent: report.sent += 1
-                case .retry: report.retried += 1
-                case .dead: report.dead += 1
-                case .skipped: report.skipped += 1
+        /// Adds a result, then writes everything waiting unless another sender is writing
+        /// (that one takes this result with its next write).
+        func record(_ id: Int64?, _ result: SQLiteStore.DeliveryResult? = nil,
+                    write: ([(id: Int64, result: SQLiteStore.DeliveryResult)]) throws -> Void) throws {
+            let mine = lock.withLock { () -> Bool in
+                if let id, let result { waiting.append((id, result)) }
+                if writing { return false }
+                writing = true
+                return true
+            }
+            guard mine else { return }
+            while true {
+                let group = lock.withLock { () -> [(id: Int64, result: SQLiteStore.DeliveryResult)] in
+                    let group = waiting
+                    waiting = []
+                    if group.isEmpty { writing = false }
+                    return group
                 }
+                if group.isEmpty { return }
+                do {
+                    try write(group)
+                } catch {
+                    lock.withLock { writing = false }
+                    throw error
+                }
+                lock.withLock { for (_, result) in group { count(result) } }
+            }
+        }
+
+        private func count(_ result: SQLiteStore.DeliveryResult) {
+            switch result {
+            case .sent: report.sent += 1
+            case .retry: report.retried += 1
+            case .dead: report.dead += 1
+            case .skipped: report.skipped += 1
             }
         }
 

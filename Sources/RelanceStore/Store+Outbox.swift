@@ -84,27 +84,34 @@ extension SQLiteStore {
     }
 
     public func finish(_ id: Int64, _ result: DeliveryResult, at now: Date) throws {
+        try finish([(id, result)], at: now)
+    }
+
+    /// Records several rows' results in one transaction (the dispatcher's group commit).
+    public func finish(_ results: [(id: Int64, result: DeliveryResult)], at now: Date) throws {
         let nowText = Timestamp.format(now)
         try pool.write { db in
-            switch result {
-            case .sent(let providerID):
-                try db.execute(sql: """
-                    UPDATE relance_outbox SET state = 'sent', attempts = attempts + 1, provider_id = ?,
-                        sent_at = ?, updated_at = ?, last_error = NULL WHERE id = ?
-                    """, arguments: [providerID, nowText, nowText, id])
-            case .retry(let error, let at):
-                try db.execute(sql: """
-                    UPDATE relance_outbox SET attempts = attempts + 1, last_error = ?, not_before = ?, updated_at = ?
-                    WHERE id = ?
-                    """, arguments: [error, Timestamp.format(at), nowText, id])
-            case .dead(let error):
-                try db.execute(sql: """
-                    UPDATE relance_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ?
-                    WHERE id = ?
-                    """, arguments: [error, nowText, id])
-            case .skipped(let reason):
-                try db.execute(sql: "UPDATE relance_outbox SET state = 'skipped', last_error = ?, updated_at = ? WHERE id = ?",
-                               arguments: [reason, nowText, id])
+            for (id, result) in results {
+                switch result {
+                case .sent(let providerID):
+                    try db.cachedStatement(sql: """
+                        UPDATE relance_outbox SET state = 'sent', attempts = attempts + 1, provider_id = ?,
+                            sent_at = ?, updated_at = ?, last_error = NULL WHERE id = ?
+                        """).execute(arguments: [providerID, nowText, nowText, id])
+                case .retry(let error, let at):
+                    try db.cachedStatement(sql: """
+                        UPDATE relance_outbox SET attempts = attempts + 1, last_error = ?, not_before = ?, updated_at = ?
+                        WHERE id = ?
+                        """).execute(arguments: [error, Timestamp.format(at), nowText, id])
+                case .dead(let error):
+                    try db.cachedStatement(sql: """
+                        UPDATE relance_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ?
+                        WHERE id = ?
+                        """).execute(arguments: [error, nowText, id])
+                case .skipped(let reason):
+                    try db.cachedStatement(sql: "UPDATE relance_outbox SET state = 'skipped', last_error = ?, updated_at = ? WHERE id = ?")
+                        .execute(arguments: [reason, nowText, id])
+                }
             }
         }
     }

@@ -51,11 +51,12 @@ public final class SMTPTransport: EmailTransport, @unchecked Sendable {
 
     /// Sends and tells how many new connections it took (0 when one was reused).
     func sendCountingConnections(_ message: MailMessage) -> (SendOutcome, Int) {
+        let bytes = Array(message.rendered().utf8)  // before taking a connection: it only carries bytes
         available.wait()
         defer { available.signal() }
         let connection = lock.withLock { idle.popLast() } ?? SMTPConnection(settings: settings, url: effectiveURL)
         defer { lock.withLock { idle.append(connection) } }
-        return connection.send(message, server: server)
+        return connection.send(bytes, from: message.from.address, to: message.to.address, server: server)
     }
 
     /// The URL with the EHLO name as its path: that is where curl takes it from.
@@ -105,6 +106,8 @@ final class SMTPConnection {
         if let user = settings.username {
             _ = relance_curl_setopt_string(h, CURLOPT_USERNAME, user)
             _ = relance_curl_setopt_string(h, CURLOPT_PASSWORD, settings.password ?? "")
+            // Only over TLS (or tls = "none" written explicitly), and only these two mechanisms.
+            _ = relance_curl_setopt_string(h, CURLOPT_LOGIN_OPTIONS, "AUTH=PLAIN;AUTH=LOGIN")
         }
         _ = relance_curl_setopt_callback(h, CURLOPT_READFUNCTION, { buffer, size, count, userdata in
             guard let buffer, let userdata else { return 0 }
@@ -114,12 +117,12 @@ final class SMTPConnection {
 
     deinit { curl_easy_cleanup(handle) }
 
-    func send(_ message: MailMessage, server: String) -> (SendOutcome, Int) {
-        let upload = Upload(Array(message.rendered().utf8))
+    func send(_ bytes: [UInt8], from: String, to: String, server: String) -> (SendOutcome, Int) {
+        let upload = Upload(bytes)
         let h = handle
-        var recipients: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "<\(message.to.address)>")
+        var recipients: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "<\(to)>")
         defer { curl_slist_free_all(recipients); recipients = nil }
-        _ = relance_curl_setopt_string(h, CURLOPT_MAIL_FROM, "<\(message.from.address)>")
+        _ = relance_curl_setopt_string(h, CURLOPT_MAIL_FROM, "<\(from)>")
         _ = relance_curl_setopt_slist(h, CURLOPT_MAIL_RCPT, recipients)
         _ = relance_curl_setopt_pointer(h, CURLOPT_READDATA, Unmanaged.passUnretained(upload).toOpaque())
         errorBuffer[0] = 0
