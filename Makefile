@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:/opt/swift/bin:$(PATH)
 BIN := .build/debug/relance
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench bench-smtp clean
 
 deps:
 	@scripts/install-deps.sh
@@ -30,6 +30,11 @@ test: deps
 # One tick on stores of 100k and 1M requests next to raw sqlite3 (release build).
 bench: deps
 	swift run -c release relance-bench
+
+# 10,000 queued emails drained to Postfix's smtp-sink on loopback with 1 and 4
+# connections, next to Postfix's smtp-source to the same sink (release build).
+bench-smtp: deps
+	swift run -c release relance-smtp-bench
 
 clean:
 	rm -rf .build var

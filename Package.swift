@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "relance", targets: ["relance"]),
         .executable(name: "relance-bench", targets: ["relance-bench"]),
+        .executable(name: "relance-smtp-bench", targets: ["relance-smtp-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,6 +53,9 @@ let package = Package(
         .executableTarget(name: "relance", dependencies: ["RelanceCLI"]),
         .executableTarget(name: "relance-bench", dependencies: [
             "RelanceCore", "RelanceStore", "RelanceEngine", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .executableTarget(name: "relance-smtp-bench", dependencies: [
+            "RelanceCore", "RelanceStore", "RelanceDelivery", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
         .target(name: "RelanceTestSupport", dependencies: [
