@@ -50,8 +50,9 @@ public struct Dispatcher: Sendable {
             try store.lease(batch.map(\.id), until: now.addingTimeInterval(settings.lease))
             seen.formUnion(batch.map(\.id))
             progress.next = 0
-            // Twice as many workers as connections: one renders the next row while another holds the connection.
-            DispatchQueue.concurrentPerform(iterations: min(2 * max(1, settings.senders), batch.count)) { _ in
+            // Two workers more than connections: they render the next rows and record results
+            // while the connections carry bytes.
+            DispatchQueue.concurrentPerform(iterations: min(max(1, settings.senders) + 2, batch.count)) { _ in
                 while let item = progress.take(from: batch) {
                     do {
                         let result = try deliver(item, now: now, jitter: jitter)
@@ -135,7 +136,7 @@ public struct Dispatcher: Sendable {
                 guard email.isEncrypted else { return .dead(error: "full-text forwarding needs an encrypted SMTP connection") }
                 fullText = try item.messageID.flatMap(store.messageBody)
             }
-            let rendered = renderer.render(item, fullText: fullText)
+            let rendered = renderer.render(item, fullText: fullText, parts: [.subject, .text, .html])
             let message = MailMessage(
                 from: settings.from, to: Mailbox(name: item.delivery.recipient.displayName, address: item.delivery.address),
                 subject: rendered.subject, date: now,
@@ -144,7 +145,7 @@ public struct Dispatcher: Sendable {
             outcome = email.send(message, outboxID: item.id)
         case .sms:
             guard let sms else { return .skipped(reason: "SMS transport is none") }
-            outcome = sms.send(to: item.delivery.address, text: renderer.render(item).sms, outboxID: item.id)
+            outcome = sms.send(to: item.delivery.address, text: renderer.render(item, parts: [.sms]).sms, outboxID: item.id)
         }
         switch outcome {
         case .delivered(let id): return .sent(providerID: id)

@@ -121,13 +121,8 @@ extension SQLiteStore {
         try pool.read { db in try String.fetchOne(db, sql: "SELECT body FROM messages WHERE id = ?", arguments: [id]) }
     }
 
-    static func outboxItem(_ row: Row) -> OutboxItem? {
-        guard let rule = RuleName(rawValue: row["rule"] ?? ""),
-              let channel = Channel(rawValue: row["channel"] ?? ""),
-              let kind = Recipient.Kind(rawValue: row["recipient_kind"] ?? ""),
-              let state = OutboxItem.State(rawValue: row["state"] ?? ""),
-              let decided = Timestamp.parse((row["decided_at"] as String?) ?? ""),
-              let notBefore = Timestamp.parse((row["not_before"] as String?) ?? "") else { return nil }
+    /// Made once: a JSONDecoder per row cost more than the rest of the row.
+    nonisolated(unsafe) static let contentDecoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { d in
             let text = try d.singleValueContainer().decode(String.self)
@@ -136,7 +131,17 @@ extension SQLiteStore {
             }
             return date
         }
-        let content = (try? decoder.decode(DecisionContent.self, from: Data(((row["content"] as String?) ?? "{}").utf8)))
+        return decoder
+    }()
+
+    static func outboxItem(_ row: Row) -> OutboxItem? {
+        guard let rule = RuleName(rawValue: row["rule"] ?? ""),
+              let channel = Channel(rawValue: row["channel"] ?? ""),
+              let kind = Recipient.Kind(rawValue: row["recipient_kind"] ?? ""),
+              let state = OutboxItem.State(rawValue: row["state"] ?? ""),
+              let decided = Timestamp.parse((row["decided_at"] as String?) ?? ""),
+              let notBefore = Timestamp.parse((row["not_before"] as String?) ?? "") else { return nil }
+        let content = (try? contentDecoder.decode(DecisionContent.self, from: Data(((row["content"] as String?) ?? "{}").utf8)))
             ?? DecisionContent()
         let recipient = Recipient(kind: kind, id: row["recipient_id"], displayName: row["recipient_name"],
                                   locale: row["locale"], timezone: row["timezone"])

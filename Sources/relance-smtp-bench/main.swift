@@ -89,6 +89,13 @@ func queued(_ count: Int, name: String) throws -> SQLiteStore {
 let links = SignInLink(secret: "bench secret", baseURL: "https://app.example.org", ttl: 72 * 3600)
 let renderer = Renderer(links: links, templates: try TemplateSet.load())
 
+func cpuSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
+nonisolated(unsafe) var cpuPerMessage: [Int: Double] = [:]
+
 func relance(connections: Int) throws -> Double {
     let store = try queued(messages, name: "c\(connections)")
     var s = SMTPTransport.Settings(url: "smtp://127.0.0.1:\(port)", tls: .none)
@@ -99,7 +106,9 @@ func relance(connections: Int) throws -> Double {
     settings.batchSize = 500
     let dispatcher = Dispatcher(store: store, renderer: renderer, email: SMTPTransport(s), sms: nil, settings: settings)
     var report: Dispatcher.Report?
+    let cpu = cpuSeconds()
     let t = try seconds { report = try dispatcher.drain(now: now) }
+    cpuPerMessage[connections] = (cpuSeconds() - cpu) / Double(messages)
     guard let report, report.sent == messages else { print("relance: not all \(messages) sent: \(String(describing: report))"); exit(1) }
     return Double(messages) / t
 }
@@ -141,6 +150,8 @@ print("smtp-source, 1 session      \(f(source1))")
 print("smtp-source, 4 sessions     \(f(source4))")
 print("relance,     1 connection   \(f(one))   \(String(format: "%.2f", one / source1))× smtp-source (goal ≥ 0.6×)")
 print("relance,     4 connections  \(f(four))   \(String(format: "%.2f", four / source4))× smtp-source with 4 sessions")
+print(String(format: "relance CPU per message (all threads, user + system): %.0f µs with 1 connection, %.0f µs with 4; %d cores online",
+             cpuPerMessage[1]! * 1e6, cpuPerMessage[4]! * 1e6, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
 // Where the time goes, one connection: rendering alone, SMTP alone, recording alone.
 if args.contains("--breakdown") {
@@ -161,7 +172,25 @@ if args.contains("--breakdown") {
     s.heloName = "bench.example.org"
     let smtp = SMTPTransport(s)
     let tSend = seconds { for (i, m) in built.enumerated() { _ = smtp.send(m, outboxID: Int64(i)) } }
+    let c0 = cpuSeconds()
     let tFinish = try seconds { for item in items { try store.finish(item.id, .sent(providerID: nil), at: now) } }
-    func us(_ t: Double) -> String { String(format: "%6.0f µs/msg", t / Double(items.count) * 1e6) }
-    print("render \(us(tRender)), MIME \(us(tMime)), SMTP send incl. MIME \(us(tSend)), record sent \(us(tFinish))")
+    let cFinish = cpuSeconds() - c0
+    let c1 = cpuSeconds()
+    let tRead = try seconds { for _ in 0..<(items.count / 100) { _ = try store.dueOutbox(now: now.addingTimeInterval(-1e6), limit: 100) } }
+    _ = tRead
+    let store2 = try queued(2000, name: "breakdown2")
+    let c2 = cpuSeconds()
+    let tLease = try seconds { for chunk in stride(from: 0, to: 2000, by: 100) {
+        let rows = try store2.dueOutbox(now: now, limit: 100)
+        try store2.lease(rows.map(\.id), until: now.addingTimeInterval(300))
+        _ = chunk
+    } }
+    let cLease = cpuSeconds() - c2
+    _ = c1
+    let c3 = cpuSeconds()
+    let tSend2 = seconds { for (i, m) in built.enumerated() { _ = smtp.send(m, outboxID: Int64(i)) } }
+    let cSend = cpuSeconds() - c3
+    func us(_ t: Double) -> String { String(format: "%4.0f µs", t / Double(items.count) * 1e6) }
+    print("per message, wall: render \(us(tRender)), MIME \(us(tMime)), SMTP incl. MIME \(us(tSend)) then \(us(tSend2)), record \(us(tFinish)), take (read + lease) \(us(tLease))")
+    print("per message, CPU: SMTP incl. MIME \(us(cSend)), record \(us(cFinish)), take \(us(cLease))")
 }

@@ -59,7 +59,8 @@ public struct MailMessage: Sendable {
 
     /// Header values never carry CR, LF or other control characters.
     static func sanitize(_ s: String) -> String {
-        String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
+        return String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
     }
 
     /// `Mon, 18 May 2026 09:00:00 +0000`, in UTC (formatted by hand: a DateFormatter per message costs more than the rest of the message).

@@ -23,9 +23,14 @@ public struct Renderer: Sendable {
     public init(links: SignInLink, templates: TemplateSet) { self.links = links; self.templates = templates }
 
     public func render(_ item: OutboxItem, fullText: String? = nil) -> Rendered {
+        render(item, fullText: fullText, parts: TemplateSet.Part.allCases)
+    }
+
+    /// Renders only `parts` (the others are empty): an email needs no SMS text, an SMS no HTML.
+    public func render(_ item: OutboxItem, fullText: String? = nil, parts: [TemplateSet.Part]) -> Rendered {
         let v = variables(item, fullText: fullText)
         let locale = item.delivery.recipient.locale
-        func part(_ p: TemplateSet.Part) -> String { templates.render(item.rule, locale: locale, p, v) }
+        func part(_ p: TemplateSet.Part) -> String { parts.contains(p) ? templates.render(item.rule, locale: locale, p, v) : "" }
         return Rendered(subject: part(.subject), text: part(.text), html: part(.html), sms: part(.sms))
     }
 
