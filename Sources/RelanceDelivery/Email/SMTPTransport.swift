@@ -120,8 +120,11 @@ final class SMTPConnection {
     func send(_ bytes: [UInt8], from: String, to: String, server: String) -> (SendOutcome, Int) {
         let upload = Upload(bytes)
         let h = handle
-        var recipients: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "<\(to)>")
-        defer { curl_slist_free_all(recipients); recipients = nil }
+        let recipients = curl_slist_append(nil, "<\(to)>")
+        defer {
+            _ = relance_curl_setopt_slist(h, CURLOPT_MAIL_RCPT, nil)  // the handle must not keep a freed list
+            curl_slist_free_all(recipients)
+        }
         _ = relance_curl_setopt_string(h, CURLOPT_MAIL_FROM, "<\(from)>")
         _ = relance_curl_setopt_slist(h, CURLOPT_MAIL_RCPT, recipients)
         _ = relance_curl_setopt_pointer(h, CURLOPT_READDATA, Unmanaged.passUnretained(upload).toOpaque())
