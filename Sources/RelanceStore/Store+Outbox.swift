@@ -65,11 +65,11 @@ extension SQLiteStore {
     /// Takes rows for sending: pushes their `not_before` past a lease so a
     /// crashed sender's rows come back on their own, and no other sender takes them.
     public func lease(_ ids: [Int64], until: Date) throws {
+        guard !ids.isEmpty else { return }
         try pool.write { db in
-            for id in ids {
-                try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE id = ? AND state = 'pending'",
-                               arguments: [Timestamp.format(until), id])
-            }
+            // One statement for the whole batch (ids are integers: nothing to escape).
+            try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(ids.map(String.init).joined(separator: ",")))",
+                           arguments: [Timestamp.format(until)])
         }
     }
 
