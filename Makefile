@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:/opt/swift/bin:$(PATH)
 BIN := .build/debug/relance
 
-.PHONY: deps build demo test bench clean install
+.PHONY: deps build demo test bench bench-smtp clean install
 
 deps:
 	@scripts/install-deps.sh
@@ -36,6 +36,11 @@ bench: deps
 install: deps
 	swift build -c release --product relance
 	BIN=.build/release/relance scripts/install.sh
+
+# 10,000 queued emails drained to Postfix's smtp-sink on loopback with 1 and 4
+# connections, next to Postfix's smtp-source to the same sink (release build).
+bench-smtp: deps
+	swift run -c release relance-smtp-bench
 
 clean:
 	rm -rf .build var

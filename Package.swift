@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "relance", targets: ["relance"]),
         .executable(name: "relance-bench", targets: ["relance-bench"]),
+        .executable(name: "relance-smtp-bench", targets: ["relance-smtp-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure core: domain types, business calendar, rules. No I/O, no clock, no database.
@@ -44,7 +46,8 @@ let package = Package(
             "RelanceCore", "RelanceStore", "CCurl",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [.process("Templates")]),
         // systemd adapters: sd_notify (READY, STATUS, WATCHDOG) and a journald LogHandler.
         .target(name: "RelanceSystemd", dependencies: [
             "CSystemd", .product(name: "Logging", package: "swift-log"),
@@ -60,6 +63,9 @@ let package = Package(
         .executableTarget(name: "relance", dependencies: ["RelanceCLI"]),
         .executableTarget(name: "relance-bench", dependencies: [
             "RelanceCore", "RelanceStore", "RelanceEngine", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .executableTarget(name: "relance-smtp-bench", dependencies: [
+            "RelanceCore", "RelanceStore", "RelanceDelivery", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
         .target(name: "RelanceTestSupport", dependencies: [
@@ -81,7 +87,10 @@ let package = Package(
         .testTarget(name: "RelanceSystemdTests", dependencies: [
             "RelanceSystemd", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "RelanceDeliveryTests", dependencies: ["RelanceCore", "RelanceStore", "RelanceDelivery"]),
+        .testTarget(name: "RelanceDeliveryTests", dependencies: [
+            "RelanceCore", "RelanceStore", "RelanceDelivery", "RelanceTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "RelanceCLITests", dependencies: [
             "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages relance builds and tests with, when missing.
+# python3-aiosmtpd and openssl run the SMTP peer of the delivery tests;
+# postfix ships smtp-source/smtp-sink for `make bench-smtp` (Postfix itself is
+# not configured and need not run).
 set -euo pipefail
 # systemd: journald, journalctl, systemd-cat and systemd-analyze for the service tests;
 # util-linux: unshare, to run journald in a private mount namespace.
-packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev sqlite3 pkg-config systemd util-linux)
+packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev sqlite3 pkg-config systemd util-linux python3-aiosmtpd openssl postfix)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -12,8 +15,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     sudo_cmd=""
     [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    echo "postfix postfix/main_mailer_type select No configuration" | $sudo_cmd debconf-set-selections
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}"
+    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}"
 fi
 command -v swift >/dev/null || export PATH=/opt/swift/usr/bin:/opt/swift/bin:$PATH
 command -v swift >/dev/null || { echo "swift not found: install Swift 6.3 (expected at /opt/swift)" >&2; exit 1; }

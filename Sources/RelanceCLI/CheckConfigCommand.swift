@@ -1,5 +1,6 @@
 import ArgumentParser
 import RelanceConfig
+import RelanceDelivery
 
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,16 +11,26 @@ struct CheckConfigCommand: ParsableCommand {
     var file: String
 
     func run() throws {
+        let config: Config
         do {
-            let config = try ConfigLoader.load(path: file)
-            print(config.effectiveTOML(), terminator: "")
-            if config.links.secret == nil {
-                printError("\(file): note: links: no link secret here; at run time it comes from the systemd credential \(LinksConfig.credentialName)")
-            }
-            printError("\(file): configuration ok")
+            config = try ConfigLoader.load(path: file)
         } catch {
             for e in error.errors { printError(e.description) }
             throw exConfig
         }
+        // Templates are parsed here, as at start: a broken one never fails a send.
+        if config.email.transport != .none {
+            do {
+                _ = try TemplateSet.load(overrides: config.email.templates)
+            } catch {
+                for p in error.problems { printError("\(file): email.templates: \(p)") }
+                throw exConfig
+            }
+        }
+        print(config.effectiveTOML(), terminator: "")
+        if config.links.secret == nil {
+            printError("\(file): note: links: no link secret here; at run time it comes from the systemd credential \(LinksConfig.credentialName)")
+        }
+        printError("\(file): configuration ok")
     }
 }

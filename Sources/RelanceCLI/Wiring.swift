@@ -31,7 +31,7 @@ struct Wiring {
         switch config.email.transport {
         case .file: email = FileEmailTransport(folder: config.email.spool ?? "spool/email")
         case .none: email = nil
-        case .smtp: throw WiringError("email.transport = \"smtp\" is not available in this build yet; use \"file\"")
+        case .smtp: email = try smtpTransport()
         }
         let sms: (any RelanceDelivery.SMSTransport)?
         switch config.sms.transport {
@@ -45,9 +45,10 @@ struct Wiring {
         settings.retryMax = TimeInterval(config.delivery.retryMax)
         settings.lifetime = TimeInterval(config.delivery.lifetime)
         settings.smsMaxSegments = config.sms.maxSegments
+        settings.senders = config.email.transport == .smtp ? config.email.senders : 1
         let links = SignInLink(secret: secret.value, baseURL: config.links.baseURL, ttl: TimeInterval(config.links.ttl))
-        return Dispatcher(store: store, renderer: Renderer(links: links), email: email, sms: sms, settings: settings,
-                          logger: logger)
+        return Dispatcher(store: store, renderer: Renderer(links: links, templates: try templates()), email: email, sms: sms,
+                          settings: settings, logger: logger)
     }
 }
 
@@ -70,6 +71,29 @@ extension Wiring {
             return WebhookSMSTransport(http: http, url: c.baseURL ?? "", token: token, from: c.from,
                                        template: c.bodyTemplate ?? WebhookSMSTransport.defaultTemplate)
         }
+    }
+
+    /// The built-in templates with `email.templates` over them; every problem is a config error.
+    func templates() throws -> TemplateSet {
+        do {
+            return try TemplateSet.load(overrides: config.email.templates)
+        } catch {
+            throw WiringError("email.templates: a template cannot be used:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+        }
+    }
+
+    func smtpTransport() throws -> SMTPTransport {
+        let e = config.email
+        guard let url = e.url else { throw WiringError("email.url: transport = \"smtp\" needs the server") }
+        var s = SMTPTransport.Settings(url: url, tls: SMTPTransport.TLS(rawValue: e.tls.rawValue) ?? .starttls)
+        s.username = e.username
+        s.password = e.password?.value
+        s.caFile = e.caFile
+        s.heloName = e.heloName
+        s.connectTimeout = e.connectTimeout
+        s.timeout = e.timeout
+        s.senders = e.senders
+        return SMTPTransport(s)
     }
 }
 

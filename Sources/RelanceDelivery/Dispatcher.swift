@@ -18,13 +18,17 @@ public struct Dispatcher: Sendable {
         public var lease: TimeInterval = 300
         /// An SMS longer than this many segments is shortened (never its link).
         public var smsMaxSegments = 3
+        /// Rows sent at the same time (one SMTP connection each).
+        public var senders = 1
 
         public init(from: Mailbox) { self.from = from }
     }
 
     public struct Report: Sendable, Equatable {
         public var sent = 0, retried = 0, dead = 0, skipped = 0
-        public init() {}
+        public init(sent: Int = 0, retried: Int = 0, dead: Int = 0, skipped: Int = 0) {
+            self.sent = sent; self.retried = retried; self.dead = dead; self.skipped = skipped
+        }
     }
 
     let store: SQLiteStore
@@ -41,32 +45,115 @@ public struct Dispatcher: Sendable {
         self.logger = logger
     }
 
-    /// Sends everything due at `now`, in batches, until none is left.
+    /// Sends everything due at `now`, in batches, until none is left. Up to
+    /// `senders` rows are in flight at once; one failing recipient never holds
+    /// up the others. Results are recorded by group commit: a sender that finds
+    /// no write in progress writes every result waiting, so a row is recorded
+    /// as soon as the write before it ends (a crash can resend only those few
+    /// rows, never lose one: they stay leased, then come back).
     ///
     /// `keepGoing` is asked before each send: false ends the drain there (a graceful
     /// stop); rows already leased but not sent come back when their lease expires.
-    public func drain(now: Date, jitter: @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
+    public func drain(now: Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
                       keepGoing: () -> Bool = { true }) throws -> Report {
-        var report = Report()
+        let progress = Progress()
         var seen = Set<Int64>()
         while true {
             let batch = try store.dueOutbox(now: now, limit: settings.batchSize).filter { !seen.contains($0.id) }
-            if batch.isEmpty { return report }
+            if batch.isEmpty { break }
             try store.lease(batch.map(\.id), until: now.addingTimeInterval(settings.lease))
-            for item in batch {
-                guard keepGoing() else { return report }
-                seen.insert(item.id)
-                let result = try deliver(item, now: now, jitter: jitter)
-                switch result {
-                case .sent: report.sent += 1
-                case .retry: report.retried += 1
-                case .dead: report.dead += 1
-                case .skipped: report.skipped += 1
+            seen.formUnion(batch.map(\.id))
+            progress.next = 0
+            var stopped = false
+            // Two workers more than connections: they render the next rows and record results
+            // while the connections carry bytes.
+            try withoutActuallyEscaping(keepGoing) { keepGoing in
+                nonisolated(unsafe) let keepGoing = keepGoing
+                DispatchQueue.concurrentPerform(iterations: min(max(1, settings.senders) + 2, batch.count)) { _ in
+                    while progress.shouldContinue(keepGoing), let item = progress.take(from: batch) {
+                        do {
+                            let result = try deliver(item, now: now, jitter: jitter)
+                            try progress.record(item.id, result) { try store.finish($0, at: now) }
+                            log(item, result)
+                        } catch {
+                            progress.fail(error)
+                        }
+                    }
                 }
-                try store.finish(item.id, result, at: now)
-                log(item, result)
+                if let error = progress.error { throw error }
+                try progress.record(nil) { try store.finish($0, at: now) }  // a safety net: nothing should be left waiting
+                stopped = progress.stopped
+            }
+            if stopped { break }
+        }
+        return progress.report
+    }
+
+    /// The shared state of one drain's senders.
+    final class Progress: @unchecked Sendable {
+        let lock = NSLock()
+        var next = 0
+        var report = Report()
+        var error: (any Error)?
+        var stopped = false
+        var waiting: [(id: Int64, result: SQLiteStore.DeliveryResult)] = []
+        var writing = false
+
+        /// Asks `keepGoing` (one sender at a time); once it says no, every sender stops.
+        func shouldContinue(_ keepGoing: () -> Bool) -> Bool {
+            lock.withLock {
+                if !stopped && !keepGoing() { stopped = true }
+                return !stopped
             }
         }
+
+        func take(from batch: [OutboxItem]) -> OutboxItem? {
+            lock.withLock {
+                guard error == nil, next < batch.count else { return nil }
+                defer { next += 1 }
+                return batch[next]
+            }
+        }
+
+        /// Adds a result, then writes everything waiting unless another sender is writing
+        /// (that one takes this result with its next write).
+        func record(_ id: Int64?, _ result: SQLiteStore.DeliveryResult? = nil,
+                    write: ([(id: Int64, result: SQLiteStore.DeliveryResult)]) throws -> Void) throws {
+            let mine = lock.withLock { () -> Bool in
+                if let id, let result { waiting.append((id, result)) }
+                if writing { return false }
+                writing = true
+                return true
+            }
+            guard mine else { return }
+            while true {
+                let group = lock.withLock { () -> [(id: Int64, result: SQLiteStore.DeliveryResult)] in
+                    let group = waiting
+                    waiting = []
+                    if group.isEmpty { writing = false }
+                    return group
+                }
+                if group.isEmpty { return }
+                do {
+                    try write(group)
+                } catch {
+                    lock.withLock { writing = false }
+                    throw error
+                }
+                lock.withLock { for (_, result) in group { count(result) } }
+            }
+        }
+
+        private func count(_ result: SQLiteStore.DeliveryResult) {
+            switch result {
+            case .sent: report.sent += 1
+            case .retry: report.retried += 1
+            case .dead: report.dead += 1
+            case .skipped: report.skipped += 1
+            }
+        }
+
+        func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
     }
 
     func deliver(_ item: OutboxItem, now: Date, jitter: () -> Double) throws -> SQLiteStore.DeliveryResult {
@@ -79,7 +166,7 @@ public struct Dispatcher: Sendable {
                 guard email.isEncrypted else { return .dead(error: "full-text forwarding needs an encrypted SMTP connection") }
                 fullText = try item.messageID.flatMap(store.messageBody)
             }
-            let rendered = renderer.render(item, fullText: fullText)
+            let rendered = renderer.render(item, fullText: fullText, parts: [.subject, .text, .html])
             let message = MailMessage(
                 from: settings.from, to: Mailbox(name: item.delivery.recipient.displayName, address: item.delivery.address),
                 subject: rendered.subject, date: now,
@@ -91,7 +178,7 @@ public struct Dispatcher: Sendable {
             guard E164.isValid(item.delivery.address) else {
                 return .skipped(reason: "no valid mobile number (E.164 expected, such as +33612345678)")
             }
-            let text = SMSText.fit(rendered: renderer.render(item).sms, maxSegments: settings.smsMaxSegments)
+            let text = SMSText.fit(rendered: renderer.render(item, parts: [.sms]).sms, maxSegments: settings.smsMaxSegments)
             outcome = sms.send(text, to: item.delivery.address, outboxID: item.id)
         }
         switch outcome {

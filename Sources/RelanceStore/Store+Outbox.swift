@@ -65,11 +65,11 @@ extension SQLiteStore {
     /// Takes rows for sending: pushes their `not_before` past a lease so a
     /// crashed sender's rows come back on their own, and no other sender takes them.
     public func lease(_ ids: [Int64], until: Date) throws {
+        guard !ids.isEmpty else { return }
         try pool.write { db in
-            for id in ids {
-                try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE id = ? AND state = 'pending'",
-                               arguments: [Timestamp.format(until), id])
-            }
+            // One statement for the whole batch (ids are integers: nothing to escape).
+            try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(ids.map(String.init).joined(separator: ",")))",
+                           arguments: [Timestamp.format(until)])
         }
     }
 
@@ -84,27 +84,34 @@ extension SQLiteStore {
     }
 
     public func finish(_ id: Int64, _ result: DeliveryResult, at now: Date) throws {
+        try finish([(id, result)], at: now)
+    }
+
+    /// Records several rows' results in one transaction (the dispatcher's group commit).
+    public func finish(_ results: [(id: Int64, result: DeliveryResult)], at now: Date) throws {
         let nowText = Timestamp.format(now)
         try pool.write { db in
-            switch result {
-            case .sent(let providerID):
-                try db.execute(sql: """
-                    UPDATE relance_outbox SET state = 'sent', attempts = attempts + 1, provider_id = ?,
-                        sent_at = ?, updated_at = ?, last_error = NULL WHERE id = ?
-                    """, arguments: [providerID, nowText, nowText, id])
-            case .retry(let error, let at):
-                try db.execute(sql: """
-                    UPDATE relance_outbox SET attempts = attempts + 1, last_error = ?, not_before = ?, updated_at = ?
-                    WHERE id = ?
-                    """, arguments: [error, Timestamp.format(at), nowText, id])
-            case .dead(let error):
-                try db.execute(sql: """
-                    UPDATE relance_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ?
-                    WHERE id = ?
-                    """, arguments: [error, nowText, id])
-            case .skipped(let reason):
-                try db.execute(sql: "UPDATE relance_outbox SET state = 'skipped', last_error = ?, updated_at = ? WHERE id = ?",
-                               arguments: [reason, nowText, id])
+            for (id, result) in results {
+                switch result {
+                case .sent(let providerID):
+                    try db.cachedStatement(sql: """
+                        UPDATE relance_outbox SET state = 'sent', attempts = attempts + 1, provider_id = ?,
+                            sent_at = ?, updated_at = ?, last_error = NULL WHERE id = ?
+                        """).execute(arguments: [providerID, nowText, nowText, id])
+                case .retry(let error, let at):
+                    try db.cachedStatement(sql: """
+                        UPDATE relance_outbox SET attempts = attempts + 1, last_error = ?, not_before = ?, updated_at = ?
+                        WHERE id = ?
+                        """).execute(arguments: [error, Timestamp.format(at), nowText, id])
+                case .dead(let error):
+                    try db.cachedStatement(sql: """
+                        UPDATE relance_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ?
+                        WHERE id = ?
+                        """).execute(arguments: [error, nowText, id])
+                case .skipped(let reason):
+                    try db.cachedStatement(sql: "UPDATE relance_outbox SET state = 'skipped', last_error = ?, updated_at = ? WHERE id = ?")
+                        .execute(arguments: [reason, nowText, id])
+                }
             }
         }
     }
@@ -114,13 +121,8 @@ extension SQLiteStore {
         try pool.read { db in try String.fetchOne(db, sql: "SELECT body FROM messages WHERE id = ?", arguments: [id]) }
     }
 
-    static func outboxItem(_ row: Row) -> OutboxItem? {
-        guard let rule = RuleName(rawValue: row["rule"] ?? ""),
-              let channel = Channel(rawValue: row["channel"] ?? ""),
-              let kind = Recipient.Kind(rawValue: row["recipient_kind"] ?? ""),
-              let state = OutboxItem.State(rawValue: row["state"] ?? ""),
-              let decided = Timestamp.parse((row["decided_at"] as String?) ?? ""),
-              let notBefore = Timestamp.parse((row["not_before"] as String?) ?? "") else { return nil }
+    /// Made once: a JSONDecoder per row cost more than the rest of the row.
+    nonisolated(unsafe) static let contentDecoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { d in
             let text = try d.singleValueContainer().decode(String.self)
@@ -129,7 +131,17 @@ extension SQLiteStore {
             }
             return date
         }
-        let content = (try? decoder.decode(DecisionContent.self, from: Data(((row["content"] as String?) ?? "{}").utf8)))
+        return decoder
+    }()
+
+    static func outboxItem(_ row: Row) -> OutboxItem? {
+        guard let rule = RuleName(rawValue: row["rule"] ?? ""),
+              let channel = Channel(rawValue: row["channel"] ?? ""),
+              let kind = Recipient.Kind(rawValue: row["recipient_kind"] ?? ""),
+              let state = OutboxItem.State(rawValue: row["state"] ?? ""),
+              let decided = Timestamp.parse((row["decided_at"] as String?) ?? ""),
+              let notBefore = Timestamp.parse((row["not_before"] as String?) ?? "") else { return nil }
+        let content = (try? contentDecoder.decode(DecisionContent.self, from: Data(((row["content"] as String?) ?? "{}").utf8)))
             ?? DecisionContent()
         let recipient = Recipient(kind: kind, id: row["recipient_id"], displayName: row["recipient_name"],
                                   locale: row["locale"], timezone: row["timezone"])

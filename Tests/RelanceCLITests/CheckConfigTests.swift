@@ -37,6 +37,30 @@ import Testing
         }
     }
 
+    /// A broken template is a config error at start: file and reason, exit 78; a send never meets it.
+    @Test func aBrokenTemplateExits78WithFileAndReason() throws {
+        let dir = try Relance.temporaryDirectory()
+        let templates = dir.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        let broken = templates.appendingPathComponent("reminder.fr.mustache")
+        try "--- subject\nRappel {{#name}}\n--- text\nx\n--- html\ny\n--- sms\nz\n".write(to: broken, atomically: true, encoding: .utf8)
+        let config = try Relance.writeConfig(in: dir).path
+        var text = try String(contentsOfFile: config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "spool = \"spool/email\"", with: "spool = \"spool/email\"\ntemplates = \"templates\"")
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        let r = try Relance.run(["check-config", config])
+        #expect(r.status == 78, "\(r.stderr)")
+        #expect(r.stderr.contains("\(config): email.templates: \(broken.path): part subject: line 2:"), "\(r.stderr)")
+        #expect(r.stderr.contains("never closed"))
+        #expect(try Relance.run(["demo", "--store", dir.appendingPathComponent("store.sqlite").path]).status == 0)
+        let tick = try Relance.run(["tick", "--config", config])
+        #expect(tick.status == 78)
+        #expect(tick.stderr.contains("reminder.fr.mustache"))
+
+        try FileManager.default.removeItem(at: broken)
+        #expect(try Relance.run(["check-config", config]).status == 0)
+    }
+
     @Test func commandsReadingTheStoreAlsoExit78OnABadConfig() throws {
         let path = Relance.root.appendingPathComponent("Tests/RelanceConfigTests/Fixtures/broken").path
         let any = try FileManager.default.contentsOfDirectory(atPath: path).first { $0.hasSuffix(".toml") }!

@@ -81,7 +81,7 @@ final class SMSGateway {
         var settings = Dispatcher.Settings(from: Mailbox(name: "Messagerie", address: "no-reply@example.org"))
         settings.retryInitial = 60
         let links = SignInLink(secret: "test secret", baseURL: "https://messagerie.example.org", ttl: 72 * 3600)
-        return Dispatcher(store: f.store, renderer: Renderer(links: links), email: nil, sms: sms, settings: settings)
+        return Dispatcher(store: f.store, renderer: Renderer(links: links, templates: try! TemplateSet.load()), email: nil, sms: sms, settings: settings)
     }
 
     func row(_ f: StoreFixture) throws -> OutboxItem {

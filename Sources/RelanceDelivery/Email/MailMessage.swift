@@ -59,15 +59,20 @@ public struct MailMessage: Sendable {
 
     /// Header values never carry CR, LF or other control characters.
     static func sanitize(_ s: String) -> String {
-        String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
+        return String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
     }
 
+    /// `Mon, 18 May 2026 09:00:00 +0000`, in UTC (formatted by hand: a DateFormatter per message costs more than the rest of the message).
     static func rfc5322Date(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return f.string(from: date)
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(days[Int(tm.tm_wday)]), \(two(tm.tm_mday)) \(months[Int(tm.tm_mon)]) \(tm.tm_year + 1900) "
+            + "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)) +0000"
     }
 }
 
@@ -151,26 +156,38 @@ enum Header {
 /// Quoted-printable (RFC 2045) over UTF-8, CRLF line ends, lines ≤ 76 characters.
 enum QuotedPrintable {
     static func encode(_ text: String) -> String {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        return normalized.split(separator: "\n", omittingEmptySubsequences: false).map(encodeLine).joined(separator: "\r\n")
-    }
-
-    private static func encodeLine(_ line: Substring) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
-        var out = ""
-        var width = 0
-        let bytes = Array(line.utf8)
-        for (i, b) in bytes.enumerated() {
-            let last = i == bytes.count - 1
-            let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !last)
-            let piece = plain ? String(UnicodeScalar(b)) : "=" + String(decoding: [hex[Int(b >> 4)], hex[Int(b & 15)]], as: UTF8.self)
-            if width + piece.count > 75 {
-                out += "=\r\n"
-                width = 0
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 2)
+        var line: [UInt8] = []
+        func flush() {
+            var width = 0
+            for (i, b) in line.enumerated() {
+                let last = i == line.count - 1
+                let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !last)
+                let size = plain ? 1 : 3
+                if width + size > 75 {
+                    out += [61, 13, 10]  // soft line break "=\r\n"
+                    width = 0
+                }
+                if plain { out.append(b) } else { out += [61, hex[Int(b >> 4)], hex[Int(b & 15)]] }
+                width += size
             }
-            out += piece
-            width += piece.count
+            line.removeAll(keepingCapacity: true)
         }
-        return out
+        var previousCR = false
+        for b in text.utf8 {
+            switch b {
+            case 13:  // CR, CRLF and LF all end a line
+                flush(); out += [13, 10]; previousCR = true
+            case 10:
+                if !previousCR { flush(); out += [13, 10] }
+                previousCR = false
+            default:
+                line.append(b); previousCR = false
+            }
+        }
+        flush()
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -17,12 +17,14 @@ enum LocalDate {
             : "\(frDays[d.isoWeekday - 1]) \(d.day == 1 ? "1er" : String(d.day)) \(frMonths[d.month - 1]) \(d.year)"
     }
 
+    static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+
     static func dateTime(_ instant: Date, timezone: String, locale: String) -> String {
         let zone = Zones.named(timezone)
         let (d, s) = BusinessCalendar(timeZone: zone).local(instant)
         let h = s / 3600, m = s / 60 % 60
         return locale == "en"
-            ? "\(day(d, locale: locale)) at \(String(format: "%02d:%02d", h, m))"
-            : "\(day(d, locale: locale)) à \(h)h\(String(format: "%02d", m))"
+            ? "\(day(d, locale: locale)) at \(two(h)):\(two(m))"
+            : "\(day(d, locale: locale)) à \(h)h\(two(m))"
     }
 }

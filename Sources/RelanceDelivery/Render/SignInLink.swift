@@ -7,11 +7,14 @@ import RelanceCore
 /// The platform verifies them with the same secret (README shows a worked example).
 public struct SignInLink: Sendable {
     let secretBytes: Data
+    /// Made once: every email signs at least one link.
+    nonisolated(unsafe) let secret: SymmetricKey  // immutable; swift-crypto does not mark it Sendable
     public let baseURL: String
     public let ttl: TimeInterval
 
     public init(secret: String, baseURL: String, ttl: TimeInterval) {
         self.secretBytes = Data(secret.utf8)
+        self.secret = SymmetricKey(data: Data(secret.utf8))
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.ttl = ttl
     }
@@ -23,7 +26,6 @@ public struct SignInLink: Sendable {
         public var expires: Date
     }
 
-    var secret: SymmetricKey { SymmetricKey(data: secretBytes) }
 
     public func token(for c: Claims) -> String {
         let payload = "v1|\(c.recipientKind.rawValue)|\(c.recipientID)|\(c.requestID)|\(Int(c.expires.timeIntervalSince1970))"
@@ -62,8 +64,17 @@ public struct SignInLink: Sendable {
     }
 
     static func base64url(_ d: Data) -> String {
-        d.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        // Byte by byte: Foundation's replacingOccurrences costs more than the HMAC.
+        var out: [UInt8] = []
+        for b in d.base64EncodedString().utf8 {
+            switch b {
+            case UInt8(ascii: "+"): out.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): out.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): continue
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func unbase64url(_ s: String) -> Data? {

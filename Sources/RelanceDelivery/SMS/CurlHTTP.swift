@@ -120,10 +120,10 @@ public final class CurlHTTP: @unchecked Sendable {
     }
 }
 
-/// `curl_global_init`, once per process, before any handle.
+/// `curl_global_init`, once per process, before any handle (SMTP and HTTP alike).
 enum CurlGlobal {
     private static let done: Bool = {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        _ = relance_curl_global_init()
         return true
     }()
     static func initialize() { _ = done }
