@@ -39,7 +39,8 @@ install: deps
 
 # 10,000 queued emails drained to Postfix's smtp-sink on loopback with 1 and 4
 # connections, next to Postfix's smtp-source to the same sink (release build).
-bench-smtp: deps
+bench-smtp:
+	@scripts/install-deps.sh bench
 	swift run -c release relance-smtp-bench
 
 clean:

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages relance builds and tests with, when missing.
-# python3-aiosmtpd and openssl run the SMTP peer of the delivery tests;
-# postfix ships smtp-source/smtp-sink for `make bench-smtp` (Postfix itself is
-# not configured and need not run).
+# python3-aiosmtpd and openssl run the SMTP peer of the delivery tests.
+# `install-deps.sh bench` adds postfix, which ships smtp-source/smtp-sink for
+# `make bench-smtp` (Postfix itself is not configured and need not run).
 set -euo pipefail
 # systemd: journald, journalctl, systemd-cat and systemd-analyze for the service tests;
 # util-linux: unshare, to run journald in a private mount namespace.
-packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev sqlite3 pkg-config systemd util-linux python3-aiosmtpd openssl postfix)
+packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev sqlite3 pkg-config systemd util-linux python3-aiosmtpd openssl)
+[ "${1:-}" = "bench" ] && packages+=(postfix)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
