@@ -15,6 +15,7 @@ build: deps
 # file transports: emails land in var/spool/email/*.eml, SMS in var/spool/sms/*.json.
 demo: build
 	$(BIN) check-config Config/demo.toml > /dev/null
+	rm -rf var/spool
 	$(BIN) demo --store var/demo.sqlite --force
 	$(BIN) tick --config Config/demo.toml
 	@echo
