@@ -106,6 +106,21 @@ final class SMSGateway {
         #expect(text.encoding == .ucs2)
     }
 
+    @Test func oneConnectionCarriesRequestAfterRequest() throws {
+        let g = try SMSGateway()
+        let http = CurlHTTP()
+        let gateway = TwilioSMSTransport(http: http, baseURL: g.url, accountSID: Self.sid, token: "twilio-token", from: "+33700000001")
+        var opened: [Int] = []
+        for id in 1...3 {
+            guard case .delivered = gateway.send(SMSText("Rappel \(id)"), to: "+33612345678", outboxID: Int64(id)) else {
+                Issue.record("not delivered"); return
+            }
+            opened.append(http.lastConnects)
+        }
+        #expect(opened == [1, 0, 0])
+        #expect(try g.received().count == 3)
+    }
+
     @Test func twilioDeliveredRowKeepsTheSid() throws {
         let g = try SMSGateway()
         let f = try queuedAlert()

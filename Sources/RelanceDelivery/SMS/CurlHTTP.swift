@@ -40,8 +40,9 @@ public final class CurlHTTP: @unchecked Sendable {
 
     deinit { curl_easy_cleanup(handle) }
 
-    /// Connections opened so far by this client (libcurl's CURLINFO_NUM_CONNECTS of the last request).
-    public private(set) var lastConnects = 0
+    /// New connections the last request had to open (CURLINFO_NUM_CONNECTS): 0 when it reused one.
+    public var lastConnects: Int { lock.withLock { connects } }
+    private var connects = 0
 
     /// POSTs `body` to `url`. `user`/`password` turn on HTTP Basic auth.
     public func post(_ url: String, body: Data, headers: [String], user: String? = nil, password: String? = nil) -> Result<Response, Failure> {
@@ -94,9 +95,7 @@ public final class CurlHTTP: @unchecked Sendable {
             _ = relance_curl_setopt_pointer(h, CURLOPT_ERRORBUFFER, buffer.baseAddress!)
             return curl_easy_perform(h)
         }
-        var connects = 0
         _ = relance_curl_getinfo_long(h, CURLINFO_NUM_CONNECTS, &connects)
-        lastConnects = connects
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             return .failure(Failure(code: Int(code.rawValue),

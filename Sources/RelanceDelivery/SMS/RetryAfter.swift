@@ -20,13 +20,3 @@ enum RetryAfter {
         return f.date(from: text)
     }
 }
-
-extension Data {
-    /// `application/x-www-form-urlencoded`: every byte but unreserved ones
-    /// percent-encoded, so a `+` stays a plus and accents arrive as UTF-8.
-    static func form(_ fields: [(String, String)]) -> Data {
-        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        func enc(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "" }
-        return Data(fields.map { "\(enc($0.0))=\(enc($0.1))" }.joined(separator: "&").utf8)
-    }
-}
