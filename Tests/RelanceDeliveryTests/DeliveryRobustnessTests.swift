@@ -144,7 +144,8 @@ import Testing
         #expect(report.dead == 0 && report.sent == 0, "\(report)")
         let rows = try f.store.outbox(state: nil)
         #expect(rows.allSatisfy { $0.state == .pending }, "\(rows.map { ($0.id, $0.state) })")
-        #expect(rows.filter { $0.attempts > 0 }.count <= 3, "the relay is not hit row after row")
+        // Three failures open the breaker; the other two workers may have a row in flight by then.
+        #expect(rows.filter { $0.attempts > 0 }.count <= 5, "the relay is not hit row after row")
         #expect(try d.drain(now: Self.decided.addingTimeInterval(5)) == .init(), "paused")
         peer.stop()
         // The relay is fixed: once the pause is over, everything goes.
@@ -162,8 +163,8 @@ import Testing
         let d = Self.dispatcher(f.store, port: peer.port, timeout: 1)
         let report = try d.drain(now: Self.decided)
         #expect(report.dead == 0 && report.sent == 0)
-        #expect(peer.connections() <= 3, "\(peer.connections()) connections for 10 rows")
-        #expect(try f.store.outbox(state: nil).filter { $0.attempts > 0 }.count <= 3)
+        #expect(peer.connections() <= 5, "\(peer.connections()) connections for 10 rows")
+        #expect(try f.store.outbox(state: nil).filter { $0.attempts > 0 }.count <= 5)
     }
 
     /// Issue 10, case 4: practitioner alerts, reminders and proposals go before bulk reply alerts.
