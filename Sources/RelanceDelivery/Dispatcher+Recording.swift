@@ -32,14 +32,14 @@ extension Dispatcher {
     /// for their own result to be written.
     final class Recorder: @unchecked Sendable {
         let condition = NSCondition()
-        var waiting: [(id: Int64, result: SQLiteStore.DeliveryResult)] = []
+        var waiting: [(id: Int64, result: DeliveryResult)] = []
         var queued = 0, written = 0
         var writing = false
         var report = Report()
 
         /// Adds a result and returns once it is written by `write` (which retries until it is).
-        func record(_ id: Int64, _ result: SQLiteStore.DeliveryResult,
-                    write: ([(id: Int64, result: SQLiteStore.DeliveryResult)]) -> Void) {
+        func record(_ id: Int64, _ result: DeliveryResult,
+                    write: ([(id: Int64, result: DeliveryResult)]) -> Void) {
             condition.lock()
             defer { condition.unlock() }
             waiting.append((id, result))
@@ -63,7 +63,7 @@ extension Dispatcher {
             }
         }
 
-        private func count(_ result: SQLiteStore.DeliveryResult) {
+        private func count(_ result: DeliveryResult) {
             switch result {
             case .sent: report.sent += 1
             case .retry: report.retried += 1

@@ -40,7 +40,7 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    let store: SQLiteStore
+    let store: any MessageStore
     let renderer: Renderer
     let email: (any EmailTransport)?
     let sms: (any SMSTransport)?
@@ -50,7 +50,7 @@ public struct Dispatcher: Sendable {
     let breakers: [Channel: TransportBreaker]
     let pacers: [Channel: Pacer]
 
-    public init(store: SQLiteStore, renderer: Renderer, email: (any EmailTransport)?, sms: (any SMSTransport)?, settings: Settings,
+    public init(store: any MessageStore, renderer: Renderer, email: (any EmailTransport)?, sms: (any SMSTransport)?, settings: Settings,
                 logger: Logger = Logger(label: "relance", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store; self.renderer = renderer; self.email = email; self.sms = sms; self.settings = settings
         self.logger = logger
@@ -94,7 +94,7 @@ public struct Dispatcher: Sendable {
         while true {
             let now = clock()
             let open = Channel.allCases.filter { breakers[$0]?.paused(at: now) == nil }
-            let batch = try store.claimOutbox(now: now, limit: window, leaseUntil: now.addingTimeInterval(settings.lease), channels: open)
+            let batch = try store.claimDue(now: now, limit: window, leaseUntil: now.addingTimeInterval(settings.lease), channels: open)
             if batch.isEmpty { break }
             progress.next = 0
             withoutActuallyEscaping(keepGoing) { keepGoing in
@@ -123,7 +123,7 @@ public struct Dispatcher: Sendable {
     }
 
     /// Writes a group of results, retrying until the store takes them (see `drain`).
-    func write(_ group: [(id: Int64, result: SQLiteStore.DeliveryResult)], clock: () -> Date) {
+    func write(_ group: [(id: Int64, result: DeliveryResult)], clock: () -> Date) {
         var pause = 0.05, failures = 0
         while true {
             do {
@@ -149,13 +149,13 @@ public struct Dispatcher: Sendable {
 
     /// What became of one row before its result is worked out: finished without a send, or sent.
     enum Attempt {
-        case finished(SQLiteStore.DeliveryResult)
+        case finished(DeliveryResult)
         case sent(SendOutcome)
     }
 
     /// One row: skipped when its transport is paused, else sent, then classified (the
     /// transport's breaker counts its failures; a success closes it).
-    func deliver(_ item: OutboxItem, clock: () -> Date, jitter: () -> Double) throws -> SQLiteStore.DeliveryResult {
+    func deliver(_ item: OutboxItem, clock: () -> Date, jitter: () -> Double) throws -> DeliveryResult {
         let channel = item.delivery.channel
         guard let breaker = breakers[channel] else { return .skipped(reason: "no transport for \(channel.rawValue)") }
         if let until = breaker.paused(at: clock()) { return .postponed(until: until) }
@@ -235,7 +235,7 @@ public struct Dispatcher: Sendable {
         try? store.setTransportHealth(health.transport, health, at: now)
     }
 
-    func retry(_ item: OutboxItem, now: Date, jitter: () -> Double, error: String, after: TimeInterval?) -> SQLiteStore.DeliveryResult {
+    func retry(_ item: OutboxItem, now: Date, jitter: () -> Double, error: String, after: TimeInterval?) -> DeliveryResult {
         // The peer's Retry-After when it gave one, else exponential backoff with jitter; never
         // sooner than a second, so one drain never spins on a row.
         let backoff = min(settings.retryMax, settings.retryInitial * pow(2, Double(item.attempts))) * jitter()
@@ -247,7 +247,7 @@ public struct Dispatcher: Sendable {
     }
 
     /// Ids, rule, channel and error only: never an address, a name or a text.
-    func log(_ item: OutboxItem, _ result: SQLiteStore.DeliveryResult) {
+    func log(_ item: OutboxItem, _ result: DeliveryResult) {
         var m: Logger.Metadata = [
             "outbox_id": "\(item.id)", "rule": "\(item.rule.rawValue)", "channel": "\(item.delivery.channel.rawValue)",
             "recipient_kind": "\(item.delivery.recipient.kind.rawValue)", "attempt": "\(item.attempts + 1)",

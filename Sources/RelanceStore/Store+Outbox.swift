@@ -31,6 +31,19 @@ public struct OutboxItem: Sendable, Hashable {
     public static func priority(of rule: RuleName) -> Int { rule == .replyAlert ? 1 : 0 }
 }
 
+/// How one send ended, as the outbox records it.
+public enum DeliveryResult: Sendable {
+    case sent(providerID: String?)
+    /// Try again at `retryAt` (a temporary failure).
+    case retry(error: String, retryAt: Date)
+    /// Permanent failure or lifetime exceeded.
+    case dead(error: String)
+    /// Nothing to send on this channel (e.g. SMS transport "none").
+    case skipped(reason: String)
+    /// Not tried: its transport is paused until then (no attempt counted).
+    case postponed(until: Date)
+}
+
 extension SQLiteStore {
     static let outboxSelect = """
         SELECT o.*, d.rule, d.reason, d.request_id, d.practitioner_id, d.patient_id, d.message_id,
@@ -38,7 +51,7 @@ extension SQLiteStore {
         FROM relance_outbox o JOIN relance_decisions d ON d.key = o.decision_key
         """
 
-    /// Pending rows due at `now`, in claim order (see `claimOutbox`).
+    /// Pending rows due at `now`, in claim order (see `claimDue`).
     public func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
@@ -69,7 +82,7 @@ extension SQLiteStore {
     /// Takes up to `limit` rows due at `now` on `channels` for sending, in one write: the
     /// practitioners' work first, then oldest first. Their `not_before` moves to `leaseUntil`,
     /// so no other sender takes them, and a crashed sender's rows come back on their own.
-    public func claimOutbox(now: Date, limit: Int, leaseUntil: Date, channels: [Channel] = Channel.allCases) throws -> [OutboxItem] {
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem] {
         guard !channels.isEmpty, limit > 0 else { return [] }
         let channelList = channels.map { "'\($0.rawValue)'" }.joined(separator: ",")  // enum raw values: nothing to escape
         return try pool.write { db in
@@ -93,18 +106,6 @@ extension SQLiteStore {
             try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(ids.map(String.init).joined(separator: ",")))",
                            arguments: [Timestamp.format(until)])
         }
-    }
-
-    public enum DeliveryResult: Sendable {
-        case sent(providerID: String?)
-        /// Try again at `retryAt` (a temporary failure).
-        case retry(error: String, retryAt: Date)
-        /// Permanent failure or lifetime exceeded.
-        case dead(error: String)
-        /// Nothing to send on this channel (e.g. SMS transport "none").
-        case skipped(reason: String)
-        /// Not tried: its transport is paused until then (no attempt counted).
-        case postponed(until: Date)
     }
 
     public func finish(_ id: Int64, _ result: DeliveryResult, at now: Date) throws {

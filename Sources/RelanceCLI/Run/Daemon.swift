@@ -14,9 +14,10 @@ import UnixSignals
 /// recording) runs on its own thread and the loop waits for its end before
 /// scheduling the next. Delivery drains on another thread (`DeliveryLoop`), woken
 /// by each cycle that decided something: a slow relay never delays a decision.
-/// The loop alone reads the clock, sends `WATCHDOG=1`, applies reloads between
-/// cycles, and on a graceful shutdown lets the send in flight finish for at most
-/// `delivery.shutdown_grace`.
+/// The loop alone reads the clock (`wallClock`, which tests may set; see
+/// `DaemonClock`; the delivery thread reads the same one), sends `WATCHDOG=1`,
+/// applies reloads between cycles, and on a graceful shutdown lets the send in
+/// flight finish for at most `delivery.shutdown_grace`.
 struct Daemon: Service {
     enum Event: Sendable {
         case cycleEnded(Result<Generation.Summary, any Error>)
@@ -37,6 +38,8 @@ struct Daemon: Service {
     let notifier: SystemdNotifier
     /// Half of `WATCHDOG_USEC`, when the watchdog is on for this process.
     let watchdogPing: Duration?
+    /// The cycles' `now`: the system clock, or the instant set by `RELANCE_TEST_NOW`.
+    let wallClock: DaemonClock
     let inbox = Inbox<Event>()
     let control = CycleControl()
 
@@ -62,13 +65,16 @@ struct Daemon: Service {
         let clock = ContinuousClock()
         var current = first
         notifier.ready(status: "started, first cycle now")
+        if let notice = wallClock.testNotice { logger.warning("\(notice)") }
         logger.notice("relance started", metadata: ["poll_interval": "\(current.config.store.pollInterval)s",
                                                     "watchdog": "\(watchdogPing.map { "\($0 * 2)" } ?? "off")"])
         var nextCycle = clock.now
         var nextPing = watchdogPing.map { clock.now.advanced(by: $0) }
         if watchdogPing != nil { notifier.watchdog() }
         var running = false, stopping = false, reloadWanted = false, delivering = true
-        let delivery = DeliveryLoop(first, logger: logger) { [inbox] in Task { await inbox.post(.deliveryEnded) } }
+        let delivery = DeliveryLoop(first, clock: { [wallClock] in wallClock.now() }, logger: logger) { [inbox] in
+            Task { await inbox.post(.deliveryEnded) }
+        }
         delivery.start()
         var graceEnds: ContinuousClock.Instant?
         var progressAtPing = control.progress.load(ordering: .relaxed)
@@ -127,7 +133,7 @@ struct Daemon: Service {
             if !running, !stopping, now >= nextCycle {
                 running = true
                 nextCycle = now.advanced(by: .seconds(current.config.store.pollInterval))
-                start(current, at: Date())
+                start(current, at: wallClock.now())
             }
         }
     }

@@ -16,10 +16,13 @@ final class DeliveryLoop: @unchecked Sendable {
     private var stopping = false
     private var totals = Dispatcher.Report()
     private let logger: Logger
+    private let clock: @Sendable () -> Date
     private let onEnd: @Sendable () -> Void
 
-    init(_ generation: Generation, logger: Logger, onEnd: @escaping @Sendable () -> Void) {
+    /// `clock`: the daemon's wall clock (the instant each attempt happens).
+    init(_ generation: Generation, clock: @escaping @Sendable () -> Date, logger: Logger, onEnd: @escaping @Sendable () -> Void) {
         self.generation = generation
+        self.clock = clock
         self.logger = logger
         self.onEnd = onEnd
     }
@@ -54,7 +57,7 @@ final class DeliveryLoop: @unchecked Sendable {
         while !isStopping {
             let current = condition.withLock { generation }
             do {
-                let report = try current.dispatcher.drain(clock: { Date() }, keepGoing: { [self] in !isStopping })
+                let report = try current.dispatcher.drain(clock: clock, keepGoing: { [self] in !isStopping })
                 condition.withLock {
                     totals.sent += report.sent; totals.retried += report.retried
                     totals.dead += report.dead; totals.skipped += report.skipped
