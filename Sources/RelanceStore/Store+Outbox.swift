@@ -85,11 +85,15 @@ extension SQLiteStore {
     public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem] {
         guard !channels.isEmpty, limit > 0 else { return [] }
         let channelList = channels.map { "'\($0.rawValue)'" }.joined(separator: ",")  // enum raw values: nothing to escape
+        let due = """
+            \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? AND o.channel IN (\(channelList))
+            ORDER BY o.priority, o.not_before, o.id LIMIT ?
+            """
+        let arguments: StatementArguments = [Timestamp.format(now), limit]
+        // An idle poll only reads: the platform's writers never wait for it.
+        guard try pool.read({ db in try Row.fetchOne(db, sql: due, arguments: arguments) }) != nil else { return [] }
         return try pool.write { db in
-            let items = try Row.fetchAll(db, sql: """
-                \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? AND o.channel IN (\(channelList))
-                ORDER BY o.priority, o.not_before, o.id LIMIT ?
-                """, arguments: [Timestamp.format(now), limit]).compactMap(Self.outboxItem)
+            let items = try Row.fetchAll(db, sql: due, arguments: arguments).compactMap(Self.outboxItem)
             guard !items.isEmpty else { return [] }
             try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(items.map { String($0.id) }.joined(separator: ",")))",
                            arguments: [Timestamp.format(leaseUntil)])
