@@ -222,9 +222,10 @@ public struct Dispatcher: Sendable {
 
     /// The transport answered (even with a refusal for this recipient): it works.
     func relayAnswered(_ breaker: TransportBreaker, at now: Date) {
-        guard breaker.succeeded() else { return }
+        let (resumed, clearRecord) = breaker.succeeded()
+        if clearRecord { try? store.setTransportHealth(breaker.transport, nil, at: now) }
+        guard resumed else { return }
         logger.notice("\(breaker.transport) transport works again", metadata: ["event": "transport_resumed", "channel": "\(breaker.transport)"])
-        try? store.setTransportHealth(breaker.transport, nil, at: now)
     }
 
     /// The breaker just opened: logged, and written down for `relance status`.

@@ -44,13 +44,16 @@ final class TransportBreaker: @unchecked Sendable {
         }
     }
 
-    /// The transport answered: closes the breaker. True when it had been paused (the relay is back).
-    func succeeded() -> Bool {
+    /// The transport answered: closes the breaker. `resumed`: it had been paused (the relay is
+    /// back); `clearRecord`: the store may still say it is failing (it was paused, or this is the
+    /// first success since this process started: a previous one may have left the record).
+    func succeeded() -> (resumed: Bool, clearRecord: Bool) {
         lock.withLock {
-            defer { failures = 0; opens = 0; failingSince = nil; pausedUntil = nil }
-            return opens > 0
+            defer { failures = 0; opens = 0; failingSince = nil; pausedUntil = nil; recordChecked = true }
+            return (opens > 0, opens > 0 || !recordChecked)
         }
     }
+    private var recordChecked = false
 
     /// The health to show while the breaker is open, nil when it has never opened since the last success.
     var current: TransportHealth? { lock.withLock { opens > 0 ? health : nil } }
