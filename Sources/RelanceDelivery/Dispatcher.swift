@@ -111,11 +111,11 @@ public struct Dispatcher: Sendable {
                     }
                 }
             }
-            if let error = progress.error { throw error }
-            if progress.stopped {
+            if progress.error != nil || progress.stopped {
                 // Hand back what was claimed and not taken: due again at once, for whoever comes next.
                 let untaken = batch[min(progress.next, batch.count)...].map(\.id)
                 try? store.lease(untaken, until: clock())
+                if let error = progress.error { throw error }
                 break
             }
         }
