@@ -9,10 +9,11 @@ import Testing
 /// `relance run` delivering to a real SMTP peer that misbehaves: a relay that never
 /// greets, a relay down then up, SIGKILLs in the middle of delivery. Every test seeds
 /// exactly what it asserts (rows already due), so it passes at any wall-clock instant.
+/// Each daemon's clock starts at `TestInstant.now` (see `DaemonProcess`): times are seeded from there.
 @Suite(.serialized) struct DeliveryDaemonTests {
-    /// `count` reminder rows by email, due since a minute ago, for requests 101, 102…
+    /// `count` reminder rows by email, due since a minute before the test instant, for requests 101, 102…
     static func seed(_ f: StoreFixture, count: Int) throws {
-        let decided = Date().addingTimeInterval(-60)
+        let decided = TestInstant.now.addingTimeInterval(-60)
         var cycle = CycleRecord(now: decided, startedAt: decided)
         for i in 1...count {
             let recipient = Recipient(kind: .practitioner, id: Int64(i), displayName: "Dr Hélène Lefèvre \(i)",
@@ -74,8 +75,10 @@ import Testing
         defer { peer.stop() }
         let config = try Self.config(f, port: peer.port, email: "timeout = \"2s\"")
         let notify = try NotifySocket(in: f.dir)
+        let started = Date()
         let daemon = try DaemonProcess(config: config, environment: ["NOTIFY_SOCKET": notify.path], watchdogPID: false, in: f.dir)
         defer { daemon.kill9() }
+        let daemonNow = { TestInstant.now.addingTimeInterval(Date().timeIntervalSince(started)) }
         #expect(notify.waitFor(timeout: 15) { $0.contains("READY=1") } != nil, "\(daemon.stderr)")
 
         // While the first rows wait for a greeting, cycles go on, each well within email.timeout.
@@ -86,7 +89,7 @@ import Testing
 
         // A new request, visible five seconds from now (its insert commits well before), is decided
         // while the drain is stuck.
-        let created = Timestamp.format(Date().addingTimeInterval(5))
+        let created = Timestamp.format(daemonNow().addingTimeInterval(5))
         try f.request(1, practitioner: 1, patient: 1, created: created)
         let end = Date().addingTimeInterval(15)
         var decided = 0
