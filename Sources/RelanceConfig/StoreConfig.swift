@@ -37,7 +37,7 @@ extension StoreConfig {
         var c = StoreConfig()
         c.engine = r.choice("engine", default: c.engine)
         c.path = r.path("path")
-        c.url = r.url("url", schemes: ["postgres", "postgresql"])
+        c.url = r.url("url", schemes: ["postgres", "postgresql"], allowUser: true)
         c.pollInterval = r.seconds("poll_interval", default: c.pollInterval, range: 1...Seconds.hour)
         c.busyTimeout = r.seconds("busy_timeout", default: c.busyTimeout, range: 0...Seconds.hour)
         c.catchUp = r.seconds("catch_up", default: c.catchUp, range: 0...366 * Seconds.day)

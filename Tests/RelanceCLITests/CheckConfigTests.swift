@@ -4,6 +4,7 @@ import Testing
 @Suite struct CheckConfigTests {
     @Test(arguments: ["Config/relance.toml", "Config/demo.toml"])
     func shippedConfigsAreValid(_ file: String) throws {
+        _ = Relance.demoSecret
         let r = try Relance.run(["check-config", file])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("[store]"))
@@ -11,6 +12,7 @@ import Testing
     }
 
     @Test func secretsAreMaskedInTheEffectiveConfig() throws {
+        _ = Relance.demoSecret
         let r = try Relance.run(["check-config", "Config/demo.toml"])
         let secret = try String(contentsOf: Relance.root.appendingPathComponent("Config/demo-link-secret"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
