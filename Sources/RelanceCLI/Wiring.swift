@@ -10,11 +10,22 @@ import RelanceStore
 struct Wiring {
     let config: Config
 
-    func openStore() throws -> SQLiteStore {
+    /// Opens the store; what this changes in the platform's file (WAL, `relance_*` indexes) is
+    /// logged once, on the start that makes the change.
+    func openStore(logger: Logger? = nil) throws -> SQLiteStore {
         guard config.store.engine == .sqlite, let path = config.store.path else {
             throw WiringError("store.engine = \"postgres\" is not supported by this build yet; use sqlite")
         }
-        return try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
+        let changes = SQLiteStore.platformChanges(path: path)
+        let store = try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
+        for change in changes {
+            if let logger {
+                logger.notice("store \(path): relance is \(change)", metadata: ["event": "store_changed"])
+            } else {
+                printError("note: store \(path): relance is \(change)")
+            }
+        }
+        return store
     }
 
     func cycle(_ store: SQLiteStore, logger: Logger) -> Cycle {

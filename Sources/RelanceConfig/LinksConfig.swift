@@ -1,3 +1,4 @@
+import Foundation
 import RelanceCore
 
 /// `[links]`: the signed sign-in links put in notifications.

@@ -53,7 +53,8 @@ import Testing
         let nearby = try #require(renderer.variables(item, fullText: nil)["nearby"] as? [[String: Any]])
         #expect(nearby.count == 2)
         for (option, expected) in zip(nearby, Items.nearby) {
-            let url = try #require(URLComponents(string: try #require(option["link"] as? String)))
+            let link = try #require(option["link"] as? String)
+            let url = try #require(URLComponents(string: link))
             #expect(url.queryItems?.map(\.name) == ["jeton"], "no parameter outside the token")
             let token = try #require(url.queryItems?.first?.value)
             guard case .valid(let claims) = Self.link.verify(token, now: Items.decided) else {
