@@ -63,14 +63,14 @@ import Testing
     func theLinkSecretFileHoldsAtLeast32Bytes(length: Int, accepted: Bool) throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
-        let path = try dir.write("secret", String(repeating: "s", count: length) + "\n")
+        let path = try dir.write("secret", String(repeating: "Q", count: length) + "\n")
         let found = errors(of: linkSecretConfig(path))
         if accepted {
             #expect(found.isEmpty, "\(found)")
         } else {
             #expect(found.map(\.key) == ["links.secret_file"])
             #expect(found.first?.message.contains("is \(length) bytes; it must be at least 32") == true, "\(found)")
-            #expect(found.first?.message.contains(String(repeating: "s", count: length)) == false)
+            #expect(found.first?.message.contains(String(repeating: "Q", count: length)) == false)
         }
     }
 
