@@ -27,7 +27,7 @@ import Testing
                   let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2))) else { return nil }
             bytes += data
         }
-        return String(bytes: bytes, encoding: .utf8)  // nil if a word cut a UTF-8 sequence
+        return String(validating: bytes, as: UTF8.self)  // nil if a word cut a UTF-8 sequence
     }
 
     static func unfold(_ header: String) -> String {
