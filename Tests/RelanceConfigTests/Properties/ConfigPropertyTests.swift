@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func anyDocumentLoadsOrSaysWhyOnOneLinePerError() async {
-        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...120)) { text in
+        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...80)) { text in
             do {
                 _ = try ConfigLoader.parse(text: text, file: "/etc/relance/random.toml", environment: [:])
             } catch let error as ConfigErrors {

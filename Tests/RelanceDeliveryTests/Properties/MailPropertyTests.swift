@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func subjectsOfAnyTextStayOneHeaderAndDecodeBack() async {
-        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...90)) { text in
+        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...60)) { text in
             let header = Header.fold(name: "Subject", value: Header.encode(MailMessage.sanitize(text)))
             #expect(Self.onlyFoldingBreaks(header), "\(header.debugDescription)")
             let value = String(Self.unfold(header).dropFirst("Subject: ".count))
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func displayNamesOfAnyTextStayInTheirHeader() async {
-        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...60)) { name in
+        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...40)) { name in
             let header = "To: " + Mailbox(name: name, address: "a@example.org").header()
             #expect(Self.onlyFoldingBreaks(header), "\(header.debugDescription)")
             let unfolded = Self.unfold(header)
@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func quotedPrintableRoundTripsInShortPrintableLines() async {
-        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...200)) { text in
+        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...120)) { text in
             let encoded = QuotedPrintable.encode(text)
             #expect(Self.decodeQP(encoded) == Self.crlf(text))
             for line in encoded.components(separatedBy: "\r\n") {

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func anyTextIsMeasuredConsistently() async {
-        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...400)) { text in
+        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...200)) { text in
             let s = SMSText(text)
             #expect(s.text == text)
             #expect(s.segments == Self.expectedSegments(s))
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func fittingKeepsTheLinkWholeAndTheWordsAsAPrefix() async {
-        let input = zip(RandomText.string(of: 0...500), Gen.int(in: 1...10), Gen.int(in: 0...1))
+        let input = zip(RandomText.string(of: 0...300), Gen.int(in: 1...10), Gen.int(in: 0...1))
         await propertyCheck(count: Self.cases, input: input) { words, maxSegments, withLink in
             let link = withLink == 1 ? "https://app.example.org/connexion?jeton=djF8cGF0aWVudHw5.AbC-_0" : nil
             let fitted = SMSText.fit(words, link: link, maxSegments: maxSegments)
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func anyTextVerifiesWithoutCrashingAndNeverValid() async {
-        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...120)) { text in
+        await propertyCheck(count: Self.cases, input: RandomText.string(of: 0...80)) { text in
             switch Self.link.verify(text, now: Date(timeIntervalSince1970: 0)) {
             case .valid, .expired: Issue.record("random text verified: \(text.debugDescription)")
             case .forged, .malformed: break
