@@ -37,7 +37,11 @@ struct Wiring {
         guard let secret = config.links.secret else {
             throw WiringError("links: no link secret: set links.secret_file, or run under systemd with LoadCredential=\(LinksConfig.credentialName):…")
         }
-        guard let from = Mailbox(parsing: config.email.from) else { throw WiringError("email.from: not a mailbox") }
+        // The sender goes out as its wire form too: a Unicode domain as its A-label.
+        guard let parsed = Mailbox(parsing: config.email.from), let address = try? EmailAddress(parsed.address) else {
+            throw WiringError("email.from: not a mailbox")
+        }
+        let from = Mailbox(name: parsed.name, address: address.wire)
         let email: (any RelanceDelivery.EmailTransport)?
         switch config.email.transport {
         case .file: email = FileEmailTransport(folder: config.email.spool ?? "spool/email")

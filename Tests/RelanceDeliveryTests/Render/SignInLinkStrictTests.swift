@@ -36,6 +36,19 @@ import Testing
         #expect(Self.link.verify(Self.link.signed(payload), now: Self.before) == .malformed)
     }
 
+    /// README's second worked example: a nearby proposal's token.
+    @Test func readmeNearbyExample() {
+        let link = SignInLink(secret: "correct horse battery staple", baseURL: "https://app.example.org", ttl: 72 * 3600)
+        let claims = SignInLink.Claims(recipientKind: .patient, recipientID: 9, requestID: 1329,
+                                       expires: Date(timeIntervalSince1970: 1_795_692_470), proposedPractitionerID: 12)
+        let token = "djF8cGF0aWVudHw5fDEzMjl8MTc5NTY5MjQ3MHwxMg.r9cVNADR6HOI6UOGr3ivqdNRNQmRrp0ASM4y5CIa7Ac"
+        #expect(link.token(for: claims) == token)
+        #expect(link.verify(token, now: Date(timeIntervalSince1970: 1_795_692_469)) == .valid(claims))
+        #expect(link.url(recipient: Recipient(kind: .patient, id: 9, displayName: "Zoé", locale: "fr", timezone: "Europe/Paris"),
+                         requestID: 1329, issuedAt: Date(timeIntervalSince1970: 1_795_692_470 - 72 * 3600), proposing: 12)
+                == "https://app.example.org/connexion?jeton=" + token)
+    }
+
     @Test func theLatestExpiryIsAcceptedAndPrintable() {
         let token = Self.link.signed("v1|patient|0|1|253402300799")
         guard case .valid(let claims) = Self.link.verify(token, now: Self.before) else {
