@@ -64,7 +64,10 @@ import Testing
         #expect(notify.waitFor(timeout: 15) { $0.hasPrefix("STATUS=cycle ") } != nil, "\(daemon.stderr)")
 
         // Hold the store's write lock for 4 s (busy_timeout is 5 s): the next cycle blocks in its first write.
-        let store = try DatabaseQueue(path: dir.appendingPathComponent("store.sqlite").path)
+        // (The locker waits for a write under way, the daemon's, rather than failing at once and holding nothing.)
+        var lockerConfig = Configuration()
+        lockerConfig.busyMode = .timeout(2)
+        let store = try DatabaseQueue(path: dir.appendingPathComponent("store.sqlite").path, configuration: lockerConfig)
         let locker = Thread {
             try? store.writeWithoutTransaction { db in
                 try db.execute(sql: "BEGIN IMMEDIATE")
