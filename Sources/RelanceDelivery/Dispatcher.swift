@@ -26,6 +26,8 @@ public struct Dispatcher: Sendable {
 
     public struct Report: Sendable, Equatable {
         public var sent = 0, retried = 0, dead = 0, skipped = 0
+        /// The same outcomes per channel: `byChannel["sms"]?["retried"]` (for the metrics file).
+        public var byChannel: [String: [String: Int]] = [:]
         public init(sent: Int = 0, retried: Int = 0, dead: Int = 0, skipped: Int = 0) {
             self.sent = sent; self.retried = retried; self.dead = dead; self.skipped = skipped
         }
@@ -74,6 +76,7 @@ public struct Dispatcher: Sendable {
                         do {
                             let result = try deliver(item, now: now, jitter: jitter)
                             try progress.record(item.id, result) { try store.finish($0, at: now) }
+                            progress.tally(item.delivery.channel, result)
                             log(item, result)
                         } catch {
                             progress.fail(error)
@@ -154,6 +157,17 @@ public struct Dispatcher: Sendable {
         }
 
         func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
+
+        /// Counts a recorded result under its channel.
+        func tally(_ channel: Channel, _ result: SQLiteStore.DeliveryResult) {
+            let outcome = switch result {
+            case .sent: "sent"
+            case .retry: "retried"
+            case .dead: "dead"
+            case .skipped: "skipped"
+            }
+            lock.withLock { report.byChannel[channel.rawValue, default: [:]][outcome, default: 0] += 1 }
+        }
     }
 
     func deliver(_ item: OutboxItem, now: Date, jitter: () -> Double) throws -> SQLiteStore.DeliveryResult {

@@ -74,6 +74,8 @@ struct Daemon: Service {
         var running = false, stopping = false, reloadWanted = false
         var graceEnds: ContinuousClock.Instant?
         var progressAtPing = control.progress.load(ordering: .relaxed)
+        var metrics = Metrics()
+        var metricsError: String?
 
         while true {
             let deadline = [running || stopping ? nil : nextCycle, nextPing, graceEnds].compactMap { $0 }.min()
@@ -95,6 +97,19 @@ struct Daemon: Service {
             case .cycleEnded(let result)?:
                 running = false
                 report(result)
+                let endedAt = wallClock.now()
+                metrics.record(result, at: endedAt)
+                if let file = current.config.metrics.textfile {
+                    let at = endedAt
+                    do throws(Metrics.WriteError) {
+                        try Metrics.write(metrics.text(now: at), to: file)
+                        metricsError = nil
+                    } catch {
+                        // Once per distinct failure, not once per cycle.
+                        if metricsError != error.description { logger.warning("\(error)", metadata: ["error": "\(error)"]) }
+                        metricsError = error.description
+                    }
+                }
                 if stopping {
                     logger.notice("stopped")
                     return

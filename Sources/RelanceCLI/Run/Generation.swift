@@ -30,6 +30,8 @@ struct Generation: Sendable {
     struct Summary: Sendable {
         var durationMs: Double
         var decisions: Int
+        /// Decisions per rule (for the metrics file).
+        var decisionsByRule: [String: Int]
         var skippedRows: Int
         var delivery: Dispatcher.Report
         var outbox: OutboxDepth
@@ -48,7 +50,8 @@ struct Generation: Sendable {
         })
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return Summary(durationMs: ms, decisions: report.decisions.count, skippedRows: report.skipped.count,
+        let byRule = Dictionary(report.decisions.map { ($0.rule.rawValue, 1) }, uniquingKeysWith: +)
+        return Summary(durationMs: ms, decisions: report.decisions.count, decisionsByRule: byRule, skippedRows: report.skipped.count,
                        delivery: delivery, outbox: try store.outboxDepth(), interrupted: stopped)
     }
 }
