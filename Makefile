@@ -50,7 +50,7 @@ bench: deps
 PKG_BUILD := .build-package
 PKG_BIN := $(PKG_BUILD)/release/relance
 package-binary: deps
-	swift build -c release --static-swift-stdlib --scratch-path $(PKG_BUILD) --product relance
+	swift build -c release --static-swift-stdlib -Xlinker -z -Xlinker now --scratch-path $(PKG_BUILD) --product relance
 
 # The release binary, templates, unit, journal catalog and config where a Debian admin expects
 # them (PREFIX=/usr/local by default; DESTDIR for staging). See scripts/install.sh.

@@ -23,16 +23,22 @@ DESTDIR=$pkg PREFIX=/usr UNITDIR=/lib/systemd/system BIN=$BIN scripts/install.sh
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$pkg/usr/bin/relance"
 doc=$pkg/usr/share/doc/relance
 install -m 0644 packaging/debian/copyright "$doc/copyright"
+# A native package: its changelog is changelog.gz.
 sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$(date -R -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")/" \
-    packaging/debian/changelog | gzip -9n > "$doc/changelog.Debian.gz"
-chmod 0644 "$doc/changelog.Debian.gz"
+    packaging/debian/changelog | gzip -9n > "$doc/changelog.gz"
+chmod 0644 "$doc/changelog.gz"
 gzip -9n "$doc/README.md"
+install -d "$pkg/usr/share/man/man1"
+gzip -9n < packaging/relance.1 > "$pkg/usr/share/man/man1/relance.1.gz"
+chmod 0644 "$pkg/usr/share/man/man1/relance.1.gz"
 
 # Depends: the packages owning the shared libraries the binary needs (dpkg-shlibdeps reads debian/control).
 mkdir -p "$stage/src/debian"
 printf 'Source: relance\n\nPackage: relance\nArchitecture: any\n' > "$stage/src/debian/control"
 depends=$(cd "$stage/src" && dpkg-shlibdeps -O "$pkg/usr/bin/relance" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "deb: dpkg-shlibdeps found no dependency" >&2; exit 1; }
+# The maintainer scripts use deb-systemd-invoke.
+depends="$depends, init-system-helpers (>= 1.54~)"
 
 install -d -m 0755 "$pkg/DEBIAN"
 for s in postinst prerm postrm; do install -m 0755 "packaging/debian/$s" "$pkg/DEBIAN/$s"; done

@@ -55,7 +55,7 @@ ns_stage2() {
     mount --make-rshared /
     exec env -i container=relance-test SYSTEMD_UNIT_PATH="$work/units" LANG=C.UTF-8 \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        /lib/systemd/systemd --system --log-target=console --show-status=no
+        /lib/systemd/systemd --system --show-status=no
 }
 
 # The host PID of the namespaces' PID 1 (systemd).

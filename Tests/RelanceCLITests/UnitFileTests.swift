@@ -60,7 +60,7 @@ import Testing
         // Swift's backtracer cannot start under MemoryDenyWriteExecute=: SIGABRT from the watchdog would hang.
         "Environment=SWIFT_BACKTRACE=enable=no",
         // libdispatch lowers its worker threads' priority; @resources alone would refuse it.
-        "SystemCallFilter=setpriority",
+        "SystemCallFilter=setpriority", "LimitNICE=-4",
         "ExecReload=/bin/kill -HUP $MAINPID", "DynamicUser=yes", "StateDirectory=relance", "LoadCredential=link-secret:",
         "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "PrivateDevices=yes", "NoNewPrivileges=yes",
         "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "SystemCallFilter=@system-service", "CapabilityBoundingSet=\n",
