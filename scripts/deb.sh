@@ -51,6 +51,6 @@ chmod 0644 "$pkg/DEBIAN/control" "$pkg/DEBIAN/conffiles" "$pkg/DEBIAN/md5sums"
 find "$pkg" -type d -exec chmod 0755 {} +
 
 deb="$out/relance_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$pkg" "$deb" > /dev/null
+dpkg-deb --root-owner-group -Zgzip -z9 --build "$pkg" "$deb" > /dev/null
 echo "$deb"
 echo "Depends: $depends" >&2
