@@ -27,7 +27,7 @@ struct ExplainCommand: ParsableCommand {
         var missing = false
         for (i, id) in requestIDs.enumerated() {
             let file: RequestFile
-            do { file = try store.requestFile(id, region: config.policy.region) } catch let e as SQLiteStore.NotFound {
+            do { file = try store.requestFile(id, region: config.policy.region) } catch let e as StoreNotFound {
                 printError(e.description)
                 missing = true
                 continue

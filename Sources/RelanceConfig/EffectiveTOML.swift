@@ -15,6 +15,9 @@ extension Config {
         w.set("engine", store.engine.rawValue)
         w.set("path", optional: store.path)
         w.set("url", optional: store.url)
+        if store.engine == .postgres {
+            Self.write(secret: store.password, fileKey: "password_file", credential: StoreConfig.credentialName, to: &w)
+        }
         w.set("poll_interval", Self.duration(store.pollInterval))
         w.set("busy_timeout", Self.duration(store.busyTimeout))
         w.set("catch_up", Self.duration(store.catchUp))
@@ -38,6 +41,7 @@ extension Config {
         w.set("timeout", Self.duration(email.timeout))
         w.set("senders", email.senders)
         w.set("templates", optional: email.templates)
+        if let rate = email.rate { w.set("rate", rate) } else { w.comment("rate = (not set: no pacing)") }
 
         w.table("sms")
         w.set("transport", sms.transport.rawValue)
@@ -51,6 +55,7 @@ extension Config {
         w.set("max_segments", sms.maxSegments)
         w.set("uncertain_retries", sms.uncertainRetries)
         w.set("body_template", optional: sms.bodyTemplate)
+        if let rate = sms.rate { w.set("rate", rate) } else { w.comment("rate = (not set: no pacing)") }
 
         w.table("delivery")
         w.set("batch_size", delivery.batchSize)
@@ -58,6 +63,7 @@ extension Config {
         w.set("retry_max", Self.duration(delivery.retryMax))
         w.set("lifetime", Self.duration(delivery.lifetime))
         w.set("shutdown_grace", Self.duration(delivery.shutdownGrace))
+        w.set("lease", Self.duration(delivery.lease))
 
         w.table("calendar")
         w.set("region", calendar.region.rawValue)

@@ -15,11 +15,14 @@ extension Cycle {
     /// The next cycle at `now`, as a dry run: the same ingest, snapshot and `decide` as
     /// `run(now:)`, in a transaction rolled back. `relance explain` words its result.
     public func preview(now: Date) throws -> Preview {
-        let snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
-        let record = try decide(snapshot)
-        let known = try store.existingKeys(record.decisions.map(\.key))
-        var seen = Set<String>()
-        let fresh = record.decisions.filter { !known.contains($0.key) && seen.insert($0.key).inserted }
-        return Preview(snapshot: snapshot, decisions: fresh)
+        try store.withRulePass {
+            let snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp,
+                                                     limit: type(of: store).snapshotLimit)
+            let record = try decide(snapshot)
+            let known = try store.existingKeys(record.decisions.map(\.key))
+            var seen = Set<String>()
+            let fresh = record.decisions.filter { !known.contains($0.key) && seen.insert($0.key).inserted }
+            return Preview(snapshot: snapshot, decisions: fresh)
+        }
     }
 }

@@ -25,6 +25,23 @@ public struct OutboxItem: Sendable, Hashable {
     public var lastError: String?
     public var providerID: String?
     public var sentAt: Date?
+
+    /// The claim order of a rule's rows: a practitioner's alerts, reminders and proposals (0)
+    /// before bulk reply alerts (1), so a practitioner writing to 5,000 patients delays nobody.
+    public static func priority(of rule: RuleName) -> Int { rule == .replyAlert ? 1 : 0 }
+}
+
+/// How one send ended, as the outbox records it.
+public enum DeliveryResult: Sendable {
+    case sent(providerID: String?)
+    /// Try again at `retryAt` (a temporary failure).
+    case retry(error: String, retryAt: Date)
+    /// Permanent failure or lifetime exceeded.
+    case dead(error: String)
+    /// Nothing to send on this channel (e.g. SMS transport "none").
+    case skipped(reason: String)
+    /// Not tried: its transport is paused until then (no attempt counted).
+    case postponed(until: Date)
 }
 
 extension SQLiteStore {
@@ -34,11 +51,11 @@ extension SQLiteStore {
         FROM relance_outbox o JOIN relance_decisions d ON d.key = o.decision_key
         """
 
-    /// Pending rows due at `now`, oldest first, through the partial index.
+    /// Pending rows due at `now`, in claim order (see `claimDue`).
     public func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?
+                \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? ORDER BY o.priority, o.not_before, o.id LIMIT ?
                 """, arguments: [Timestamp.format(now), limit]).compactMap(Self.outboxItem)
         }
     }
@@ -62,6 +79,28 @@ extension SQLiteStore {
         }
     }
 
+    /// Takes up to `limit` rows due at `now` on `channels` for sending, in one write: the
+    /// practitioners' work first, then oldest first. Their `not_before` moves to `leaseUntil`,
+    /// so no other sender takes them, and a crashed sender's rows come back on their own.
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem] {
+        guard !channels.isEmpty, limit > 0 else { return [] }
+        let channelList = channels.map { "'\($0.rawValue)'" }.joined(separator: ",")  // enum raw values: nothing to escape
+        let due = """
+            \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? AND o.channel IN (\(channelList))
+            ORDER BY o.priority, o.not_before, o.id LIMIT ?
+            """
+        let arguments: StatementArguments = [Timestamp.format(now), limit]
+        // An idle poll only reads: the platform's writers never wait for it.
+        guard try pool.read({ db in try Row.fetchOne(db, sql: due, arguments: arguments) }) != nil else { return [] }
+        return try pool.write { db in
+            let items = try Row.fetchAll(db, sql: due, arguments: arguments).compactMap(Self.outboxItem)
+            guard !items.isEmpty else { return [] }
+            try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(items.map { String($0.id) }.joined(separator: ",")))",
+                           arguments: [Timestamp.format(leaseUntil)])
+            return items
+        }
+    }
+
     /// Takes rows for sending: pushes their `not_before` past a lease so a
     /// crashed sender's rows come back on their own, and no other sender takes them.
     public func lease(_ ids: [Int64], until: Date) throws {
@@ -71,16 +110,6 @@ extension SQLiteStore {
             try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(ids.map(String.init).joined(separator: ",")))",
                            arguments: [Timestamp.format(until)])
         }
-    }
-
-    public enum DeliveryResult: Sendable {
-        case sent(providerID: String?)
-        /// Try again at `retryAt` (a temporary failure).
-        case retry(error: String, retryAt: Date)
-        /// Permanent failure or lifetime exceeded.
-        case dead(error: String)
-        /// Nothing to send on this channel (e.g. SMS transport "none").
-        case skipped(reason: String)
     }
 
     public func finish(_ id: Int64, _ result: DeliveryResult, at now: Date) throws {
@@ -111,6 +140,9 @@ extension SQLiteStore {
                 case .skipped(let reason):
                     try db.cachedStatement(sql: "UPDATE relance_outbox SET state = 'skipped', last_error = ?, updated_at = ? WHERE id = ?")
                         .execute(arguments: [reason, nowText, id])
+                case .postponed(let until):
+                    try db.cachedStatement(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id = ?")
+                        .execute(arguments: [Timestamp.format(until), id])
                 }
             }
         }
