@@ -72,6 +72,11 @@ extension Config {
         w.table("log")
         w.set("level", log.level.rawValue)
 
+        if let textfile = metrics.textfile {
+            w.table("metrics")
+            w.set("textfile", textfile)
+        }
+
         writeRules(to: &w)
         return w.text
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RelanceCore
 import RelanceStore
 
 extension Dispatcher {
@@ -61,6 +62,21 @@ extension Dispatcher {
                 for (_, result) in group { count(result) }
                 condition.broadcast()
             }
+        }
+
+        /// Counts a recorded result under its channel.
+        func tally(_ channel: Channel, _ result: DeliveryResult) {
+            let outcome: String
+            switch result {
+            case .sent: outcome = "sent"
+            case .retry: outcome = "retried"
+            case .dead: outcome = "dead"
+            case .skipped: outcome = "skipped"
+            case .postponed: return
+            }
+            condition.lock()
+            defer { condition.unlock() }
+            report.byChannel[channel.rawValue, default: [:]][outcome, default: 0] += 1
         }
 
         private func count(_ result: DeliveryResult) {

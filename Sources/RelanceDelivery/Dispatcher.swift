@@ -35,6 +35,8 @@ public struct Dispatcher: Sendable {
 
     public struct Report: Sendable, Equatable {
         public var sent = 0, retried = 0, dead = 0, skipped = 0
+        /// The same outcomes per channel: `byChannel["sms"]?["retried"]` (for the metrics file).
+        public var byChannel: [String: [String: Int]] = [:]
         public init(sent: Int = 0, retried: Int = 0, dead: Int = 0, skipped: Int = 0) {
             self.sent = sent; self.retried = retried; self.dead = dead; self.skipped = skipped
         }
@@ -102,6 +104,7 @@ public struct Dispatcher: Sendable {
                     do {
                         let result = try deliver(item, clock: clock, jitter: jitter)
                         recorder.record(item.id, result) { write($0, clock: clock) }
+                        recorder.tally(item.delivery.channel, result)
                         log(item, result)
                     } catch {
                         progress.fail(error)

@@ -30,6 +30,8 @@ struct Generation: Sendable {
     struct Summary: Sendable {
         var durationMs: Double
         var decisions: Int
+        /// Decisions per rule (for the metrics file).
+        var decisionsByRule: [String: Int]
         var skippedRows: Int
         /// Delivered since the previous cycle (delivery runs beside the cycles).
         var delivery = Dispatcher.Report()
@@ -45,8 +47,9 @@ struct Generation: Sendable {
         let report = try cycle.run(now: now)
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return Summary(durationMs: ms, decisions: report.decisions.count, skippedRows: report.skipped.count,
-                       outbox: try store.outboxDepth())
+        let byRule = Dictionary(report.decisions.map { ($0.rule.rawValue, 1) }, uniquingKeysWith: +)
+        return Summary(durationMs: ms, decisions: report.decisions.count, decisionsByRule: byRule,
+                       skippedRows: report.skipped.count, outbox: try store.outboxDepth())
     }
 }
 
