@@ -28,9 +28,13 @@ test: deps
 	swift build --build-tests
 	swift test --skip-build
 
-# One tick on stores of 100k and 1M requests next to raw sqlite3 (release build).
+# The issue-13 table in one run (release build): one tick on stores of 100k and
+# 1M requests next to raw sqlite3, then `relance run`'s idle RSS and CPU, commit →
+# accepted latency at an SMTP peer, and relance-smtp-bench next to smtp-source.
 bench: deps
-	swift run -c release relance-bench
+	@scripts/install-deps.sh bench
+	swift build -c release
+	.build/release/relance-bench
 
 # The release binary, unit, journal catalog and config where a Debian admin expects them
 # (PREFIX=/usr/local by default; DESTDIR for staging). See scripts/install.sh.

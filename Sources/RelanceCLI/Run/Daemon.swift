@@ -18,6 +18,8 @@ struct Daemon: Service {
         case cycleEnded(Result<Generation.Summary, any Error>)
         case reload
         case stop
+        /// The wake source saw the platform commit: a cycle now, or right after the one in flight.
+        case storeChanged
     }
 
     /// Shared with the cycle's thread: the stop request, and progress for the watchdog.
@@ -38,6 +40,8 @@ struct Daemon: Service {
     let notifier: SystemdNotifier
     /// Half of `WATCHDOG_USEC`, when the watchdog is on for this process.
     let watchdogPing: Duration?
+    /// Starts a cycle before `poll_interval` when the platform commits (nil: poll only).
+    var wakeSource: (any WakeSource)? = nil
     let inbox = Inbox<Event>()
     let control = CycleControl()
 
@@ -47,6 +51,9 @@ struct Daemon: Service {
         await withDiscardingTaskGroup { group in
             group.addTask { [inbox] in
                 for await _ in hangups { await inbox.post(.reload) }
+            }
+            if let wakeSource {
+                group.addTask { [inbox] in await wakeSource.watch { await inbox.post(.storeChanged) } }
             }
             await withGracefulShutdownHandler {
                 await loop()
@@ -68,7 +75,7 @@ struct Daemon: Service {
         var nextCycle = clock.now
         var nextPing = watchdogPing.map { clock.now.advanced(by: $0) }
         if watchdogPing != nil { notifier.watchdog() }
-        var running = false, stopping = false, reloadWanted = false
+        var running = false, stopping = false, reloadWanted = false, cycleWanted = false
         var graceEnds: ContinuousClock.Instant?
         var progressAtPing = control.progress.load(ordering: .relaxed)
 
@@ -89,6 +96,8 @@ struct Daemon: Service {
                 logger.notice("stopping: the cycle in flight has \(grace)s to finish its send")
             case .reload?:
                 if running { reloadWanted = true } else { current = reload(current) }
+            case .storeChanged?:
+                if running { cycleWanted = true } else { nextCycle = now }
             case .cycleEnded(let result)?:
                 running = false
                 report(result)
@@ -99,6 +108,10 @@ struct Daemon: Service {
                 if reloadWanted {
                     reloadWanted = false
                     current = reload(current)
+                }
+                if cycleWanted {
+                    cycleWanted = false
+                    nextCycle = now
                 }
             case nil:
                 break

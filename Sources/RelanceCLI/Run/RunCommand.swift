@@ -25,8 +25,9 @@ struct RunCommand: AsyncParsableCommand {
             logger.critical("cannot start: \(error)", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
-        let daemon = Daemon(configPath: config.file, first: generation, logger: logger, notifier: SystemdNotifier(),
+        var daemon = Daemon(configPath: config.file, first: generation, logger: logger, notifier: SystemdNotifier(),
                             watchdogPing: SystemdNotifier.watchdogPingInterval())
+        daemon.wakeSource = SQLiteCommitWake(path: generation.store.path, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
