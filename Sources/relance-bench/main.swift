@@ -24,7 +24,7 @@ func option(_ name: String, _ fallback: String) -> String {
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
     return args[i + 1]
 }
-let sizes = option("--sizes", "100000,1000000").split(separator: ",").compactMap { Int($0) }
+let sizes = args.contains("--no-tick") ? [] : option("--sizes", "100000,1000000").split(separator: ",").compactMap { Int($0) }
 let dueCounts = option("--due", "1000,1%").split(separator: ",").map(String.init)
 let now = Timestamp.parse("2026-11-23T10:00:00Z")!
 let folder = option("--dir", FileManager.default.temporaryDirectory.path)

@@ -139,6 +139,8 @@ struct Daemon: Service {
     func start(_ generation: Generation, at now: Date) {
         Thread.detachNewThread { [inbox, control] in
             let result = Result { try generation.tick(now: now, keepGoing: control.keepGoing) }
+            generation.store.releaseMemory()
+            MemoryTrim.afterCycle()
             control.progress.add(1, ordering: .relaxed)
             Task { await inbox.post(.cycleEnded(result)) }
         }

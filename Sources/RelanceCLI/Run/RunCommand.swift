@@ -13,6 +13,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigOption
 
     func run() async throws {
+        MemoryTrim.limitArenas()
         let config = try config.load()
         let logger = makeLogger(level: config.log.level)
         let generation: Generation
