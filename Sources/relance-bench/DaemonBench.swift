@@ -107,6 +107,7 @@ enum DaemonBench {
             while process.isRunning && Date() < end { usleep(20_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
+            notify.close()
         }
     }
 
@@ -235,10 +236,14 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A `NOTIFY_SOCKET`: a bound unix datagram socket collecting what relance tells systemd.
-final class NotifySocket {
+/// A `NOTIFY_SOCKET`: a bound unix datagram socket read by a thread of its own,
+/// as systemd reads it (a full socket would block relance's `sd_notify`).
+final class NotifySocket: @unchecked Sendable {
     let path = "/tmp/relance-bench-\(getpid())-\(UUID().uuidString.prefix(6)).sock"
     let fd: Int32
+    private let lock = NSLock()
+    private var received: [String] = []
+    private var consumed = 0
 
     init() throws {
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
@@ -251,25 +256,39 @@ final class NotifySocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard fd >= 0, rc == 0 else { throw BenchError("cannot bind \(path)") }
+        Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n < 0 && errno != EINTR { return }
+                guard n > 0 else { continue }
+                let text = String(decoding: buffer[0..<n], as: UTF8.self)
+                lock.withLock { received.append(text) }
+            }
+        }
     }
 
-    deinit {
-        close(fd)
+    /// Closing the socket ends the reader thread.
+    func close() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        Glibc.close(fd)
         unlink(path)
     }
 
+    /// The next datagram (after those already looked at) that satisfies `match`.
     func waitFor(timeout: TimeInterval, _ match: (String) -> Bool) -> String? {
         let end = Date().addingTimeInterval(timeout)
-        while true {
-            let left = end.timeIntervalSinceNow
-            guard left > 0 else { return nil }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, Int32(left * 1000) + 1) > 0 else { continue }
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let n = recv(fd, &buffer, buffer.count, 0)
-            guard n > 0 else { continue }
-            let text = String(decoding: buffer[0..<n], as: UTF8.self)
-            if match(text) { return text }
+        while Date() < end {
+            let next: String? = lock.withLock {
+                while consumed < received.count {
+                    consumed += 1
+                    if match(received[consumed - 1]) { return received[consumed - 1] }
+                }
+                return nil
+            }
+            if let next { return next }
+            usleep(5_000)
         }
+        return nil
     }
 }

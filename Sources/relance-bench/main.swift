@@ -189,7 +189,10 @@ for group in sameDue {
     }
 }
 
-if args.contains("--only") { exit(0) }
+if args.contains("--only") {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: (idleStore ?? "/nonexistent") + suffix) }
+    exit(0)
+}
 
 // The table, every figure from this run.
 func ms(_ x: Double) -> String { String(format: "%.0f ms", x * 1000) }
