@@ -20,6 +20,12 @@ public struct StoreConfig: Sendable, Equatable {
     public var busyTimeout: Int
     /// `catch_up` in seconds [7 days]: on a first start, messages older than this are not alerted.
     public var catchUp: Int
+    /// PostgreSQL's password: from `password_file`, else the systemd credential `store-password`;
+    /// nil lets libpq find one (`~/.pgpass`, `PGPASSWORD`) or use another method (peer, certificate).
+    public var password: Secret?
+
+    /// The systemd credential holding the PostgreSQL password.
+    public static let credentialName = "store-password"
 
     public init(engine: StoreEngine = .sqlite, path: String? = nil, url: String? = nil,
                 pollInterval: Int = 30, busyTimeout: Int = 5, catchUp: Int = 604_800) {
@@ -37,10 +43,13 @@ extension StoreConfig {
         var c = StoreConfig()
         c.engine = r.choice("engine", default: c.engine)
         c.path = r.path("path")
-        c.url = r.url("url", schemes: ["postgres", "postgresql"])
+        c.url = r.postgresURL("url", secretHome: ("password_file", credentialName))
         c.pollInterval = r.seconds("poll_interval", default: c.pollInterval, range: 1...Seconds.hour)
         c.busyTimeout = r.seconds("busy_timeout", default: c.busyTimeout, range: 0...Seconds.hour)
         c.catchUp = r.seconds("catch_up", default: c.catchUp, range: 0...366 * Seconds.day)
+        if c.engine == .postgres || r.has("password_file") {
+            c.password = r.secret(fileKey: "password_file", credential: credentialName)
+        }
         switch c.engine {
         case .sqlite where !r.has("path"):
             r.reportMissing("path", "engine = \"sqlite\" needs the database file, e.g. path = \"/var/lib/relance/store.sqlite\"")

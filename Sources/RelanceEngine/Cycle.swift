@@ -31,25 +31,31 @@ public struct Cycle: Sendable {
         public var timings: (read: Double, decide: Double, record: Double) = (0, 0, 0)
     }
 
-    public let store: SQLiteStore
+    public let store: any MessageStore
     public let settings: Settings
     /// Each decision and skipped row is logged here (`event` metadata: `decision`, `row_skipped`).
     public let logger: Logger
 
-    public init(store: SQLiteStore, settings: Settings,
+    public init(store: any MessageStore, settings: Settings,
                 logger: Logger = Logger(label: "relance", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store; self.settings = settings; self.logger = logger
     }
 
     /// Runs one cycle at `now`. `clock` measures the cycle's own duration only.
     public func run(now: Date, dryRun: Bool = false, clock: @Sendable () -> Date = { Date() }) throws -> Report {
+        // One replica at a time runs the rule pass (PostgreSQL: an advisory lock held by its transaction).
+        try store.withRulePass { try pass(now: now, dryRun: dryRun, clock: clock) }
+    }
+
+    func pass(now: Date, dryRun: Bool, clock: @Sendable () -> Date) throws -> Report {
         let started = clock()
         let snapshot: CycleSnapshot
+        let limit = type(of: store).snapshotLimit
         if dryRun {
-            snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
+            snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: limit)
         } else {
             try store.ingestChangedRequests(now: now, catchUp: settings.catchUp)
-            snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
+            snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: limit)
         }
         let read = clock()
         var record = try decide(snapshot)

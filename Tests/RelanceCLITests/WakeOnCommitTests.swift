@@ -8,11 +8,9 @@ import Testing
 /// relance's own commits do not wake it.
 @Suite(.serialized) struct WakeOnCommitTests {
     @Test func aCommittedRequestIsAlertedLongBeforeThePollInterval() throws {
-        let dir = try Relance.temporaryDirectory()
+        // The demo and the daemon's clock at the test instant (RELANCE_TEST_NOW, or the real time).
+        let (dir, config) = try DaemonFixture.make()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let demo = try Relance.run(["demo", "--store", dir.appendingPathComponent("store.sqlite").path])
-        try #require(demo.status == 0, "\(demo.stderr)")
-        let config = dir.appendingPathComponent("relance.toml")
         let text = DaemonFixture.configText().replacingOccurrences(of: "poll_interval = \"1s\"", with: "poll_interval = \"1h\"")
         try #require(text.contains("\"1h\""))
         try text.write(to: config, atomically: true, encoding: .utf8)
@@ -30,16 +28,17 @@ import Testing
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? [])
         let store = try DatabaseQueue(path: dir.appendingPathComponent("store.sqlite").path)
         try store.write { db in
+            // Created at the test instant: in the past of the daemon's clock, within its look-back.
             try db.execute(sql: """
                 INSERT INTO requests (id, practitioner_id, patient_id, procedure, status, created_at, updated_at)
-                SELECT 900001, pr.id, pa.id, NULL, 'new', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                SELECT 900001, pr.id, pa.id, NULL, 'new', ?, ?
                 FROM practitioners pr, patients pa
                 WHERE pr.email IS NOT NULL AND pr.notify_each_request = 1 AND pa.email IS NOT NULL AND pa.email_opt_in = 1
                   AND NOT EXISTS (SELECT 1 FROM blocked_patients b WHERE b.practitioner_id = pr.id AND b.patient_id = pa.id)
                 LIMIT 1;
                 INSERT INTO messages (id, request_id, author, author_id, body, created_at)
                 SELECT 900001, id, 'patient', patient_id, 'Bonjour', created_at FROM requests WHERE id = 900001;
-                """)
+                """, arguments: [TestInstant.text, TestInstant.text])
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE id = 900001") == 1)
         }
         let committed = Date()

@@ -16,6 +16,13 @@ struct RunCommand: AsyncParsableCommand {
         MemoryTrim.limitArenas()
         let config = try config.load()
         let logger = makeLogger(level: config.log.level)
+        let wallClock: DaemonClock
+        do {
+            wallClock = try DaemonClock()
+        } catch {
+            logger.critical("cannot start: \(error)", metadata: ["error": "\(error)"])
+            throw exConfig
+        }
         let generation: Generation
         do {
             generation = try Generation.build(config, logger: logger)
@@ -27,8 +34,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         var daemon = Daemon(configPath: config.file, first: generation, logger: logger, notifier: SystemdNotifier(),
-                            watchdogPing: SystemdNotifier.watchdogPingInterval())
-        daemon.wakeSource = SQLiteCommitWake(path: generation.store.path, logger: logger)
+                            watchdogPing: SystemdNotifier.watchdogPingInterval(), wallClock: wallClock)
+        daemon.wakeSource = generation.wakeSource(logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

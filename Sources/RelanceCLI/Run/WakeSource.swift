@@ -45,3 +45,16 @@ struct SQLiteCommitWake: WakeSource {
         }
     }
 }
+
+extension Generation {
+    /// The wake source of this generation's store engine (nil: poll only).
+    func wakeSource(logger: Logger) -> (any WakeSource)? {
+        guard let sqlite = store as? SQLiteStore else { return nil }
+        return SQLiteCommitWake(path: sqlite.path, logger: logger)
+    }
+
+    /// Between cycles: what the store's engine can give back (SQLite: reader connections and page caches).
+    func releaseMemory() {
+        (store as? SQLiteStore)?.releaseMemory()
+    }
+}
