@@ -29,6 +29,13 @@ let dueCounts = option("--due", "1000,1%").split(separator: ",").map(String.init
 let now = Timestamp.parse("2026-11-23T10:00:00Z")!
 let folder = option("--dir", FileManager.default.temporaryDirectory.path)
 
+/// CPU time of the calling thread (the tick runs on it): what the tick costs apart from waiting on the disk or the scheduler.
+func threadCPU() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
@@ -139,7 +146,7 @@ func rawQueries(path: String, withWrites: Bool) throws -> Double {
     return best
 }
 
-struct Row { let label: String; let size: Int; let due: Int; let tick: Double; let raw: Double; let rawWrites: Double; let decisions: Int }
+struct Row { let label: String; let size: Int; let due: Int; let tick: Double; let cpu: Double; let raw: Double; let rawWrites: Double; let decisions: Int }
 var rows: [Row] = []
 var idleStore: String?
 for size in sizes {
@@ -161,13 +168,15 @@ for size in sizes {
             FileHandle.standardError.write(Data("phases: ingest \(ingest) s, load \(load) s\n".utf8))
         }
         var report: Cycle.Report!
+        let cpuBefore = threadCPU()
         let tick = try seconds { report = try cycle.run(now: now) }
+        let tickCPU = threadCPU() - cpuBefore
         if ProcessInfo.processInfo.environment["BENCH_PHASES"] != nil {
             let t = report.timings
-            FileHandle.standardError.write(Data(String(format: "tick phases: read %.3f s, decide %.3f s, record %.3f s\n",
-                                                       t.read, t.decide, t.record).utf8))
+            FileHandle.standardError.write(Data(String(format: "tick phases: read %.3f s, decide %.3f s, record %.3f s; tick %.3f s wall, %.3f s CPU\n",
+                                                       t.read, t.decide, t.record, tick, tickCPU).utf8))
         }
-        rows.append(Row(label: "\(size / 1000)k", size: size, due: due, tick: tick, raw: raw, rawWrites: rawWrites,
+        rows.append(Row(label: "\(size / 1000)k", size: size, due: due, tick: tick, cpu: tickCPU, raw: raw, rawWrites: rawWrites,
                         decisions: report.decisions.count))
         try? store.pool.close()
         if size == sizes.last, idleStore == nil { idleStore = path; continue }  // kept for the idle CPU figure
@@ -224,7 +233,7 @@ if let idleStore {
 }
 for r in rows {
     table.append(("tick ÷ raw reads+writes, \(r.label) requests, \(r.due) due", "≤ 3×",
-                  String(format: "%.1f× (tick %.3f s, sqlite3 %.3f s)", r.tick / r.rawWrites, r.tick, r.rawWrites),
+                  String(format: "%.1f× (tick %.3f s, of which %.3f s CPU; sqlite3 %.3f s)", r.tick / r.rawWrites, r.tick, r.cpu, r.rawWrites),
                   r.tick / r.rawWrites <= 3 ? "met" : "not met"))
 }
 
