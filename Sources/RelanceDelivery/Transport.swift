@@ -13,6 +13,10 @@ public enum SendOutcome: Sendable, Equatable {
     /// after the request left): retried at most `retries` times, so a doubt never
     /// turns into a flood of duplicates.
     case uncertain(String, retries: Int)
+    /// The transport itself failed, not this message: it cannot be reached, timed out, or the
+    /// relay refused the sender, the login or relaying. The row is retried without blame, and
+    /// the transport is paused after a few of these in a row (the dispatcher's circuit breaker).
+    case transportFailure(String)
 }
 
 /// Sends rendered email.
@@ -25,27 +29,6 @@ public protocol EmailTransport: Sendable {
 /// Sends an SMS (its text already measured and fitted to the allowed segments).
 public protocol SMSTransport: Sendable {
     func send(_ sms: SMSText, to number: String, outboxID: Int64) -> SendOutcome
-}
-
-/// Writes files into a spool folder atomically (temporary name, then rename), so a
-/// reader never sees half a file and a retry of the same row overwrites, never doubles.
-struct Spool: Sendable {
-    let folder: String
-
-    func write(_ name: String, _ bytes: Data) -> SendOutcome {
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let final = (folder as NSString).appendingPathComponent(name)
-            let temp = (folder as NSString).appendingPathComponent(".\(name).tmp")
-            try bytes.write(to: URL(fileURLWithPath: temp))
-            if fm.fileExists(atPath: final) { try fm.removeItem(atPath: final) }
-            try fm.moveItem(atPath: temp, toPath: final)
-            return .delivered(providerID: name)
-        } catch {
-            return .temporary("cannot write \(folder)/\(name): \(error.localizedDescription)")
-        }
-    }
 }
 
 /// The `.eml` file transport: exactly the bytes SMTP would send, one file per outbox row.

@@ -29,13 +29,14 @@ extension SQLiteStore {
 
             let outbox = MultiRowInsert(db, """
                 INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id,
-                    recipient_name, locale, timezone, not_before, created_at, updated_at)
-                """, columns: 11, tail: "ON CONFLICT DO NOTHING")
+                    recipient_name, locale, timezone, not_before, created_at, updated_at, priority)
+                """, columns: 12, tail: "ON CONFLICT DO NOTHING")
             try outbox.run(fresh.flatMap { d in
                 d.deliveries.map { delivery -> [(any DatabaseValueConvertible)?] in
                     let r = delivery.recipient
                     return [d.key, delivery.channel.rawValue, delivery.address, r.kind.rawValue, r.id, r.displayName,
-                            r.locale, r.timezone, Timestamp.format(notBefore(delivery, d)), nowText, nowText]
+                            r.locale, r.timezone, Timestamp.format(notBefore(delivery, d)), nowText, nowText,
+                            OutboxItem.priority(of: d.rule)]
                 }
             })
             let proposals = MultiRowInsert(db, """
