@@ -18,8 +18,14 @@ public struct StoreConfig: Sendable, Equatable {
     public var pollInterval: Int
     /// `busy_timeout` in seconds [5s]: how long SQLite waits on a locked database.
     public var busyTimeout: Int
-    /// `catch_up` in seconds [7 days]: on a first start, messages older than this are not alerted.
+    /// `catch_up` in seconds [7 days]: on a first start (no cursor yet), how far back requests and
+    /// messages are read. After an outage, reading resumes where the last cycle stopped, whatever its length.
     public var catchUp: Int
+    /// `[store.retention]` `decisions` in seconds [400 days]: decisions and their outbox rows older than
+    /// this are pruned, never while one of their rows is pending.
+    public var retention: Int = 400 * 86_400
+    /// `[store.retention]` `cycles` in seconds [30 days]: `relance_cycles` rows older than this are pruned.
+    public var cycleRetention: Int = 30 * 86_400
 
     public init(engine: StoreEngine = .sqlite, path: String? = nil, url: String? = nil,
                 pollInterval: Int = 30, busyTimeout: Int = 5, catchUp: Int = 604_800) {
@@ -41,6 +47,12 @@ extension StoreConfig {
         c.pollInterval = r.seconds("poll_interval", default: c.pollInterval, range: 1...Seconds.hour)
         c.busyTimeout = r.seconds("busy_timeout", default: c.busyTimeout, range: 0...Seconds.hour)
         c.catchUp = r.seconds("catch_up", default: c.catchUp, range: 0...366 * Seconds.day)
+        if r.has("retention") {
+            var retention = r.table("retention")
+            c.retention = retention.seconds("decisions", default: c.retention, range: Seconds.day...100 * 366 * Seconds.day)
+            c.cycleRetention = retention.seconds("cycles", default: c.cycleRetention, range: Seconds.hour...100 * 366 * Seconds.day)
+            retention.finish()
+        }
         switch c.engine {
         case .sqlite where !r.has("path"):
             r.reportMissing("path", "engine = \"sqlite\" needs the database file, e.g. path = \"/var/lib/relance/store.sqlite\"")

@@ -105,6 +105,25 @@ public enum RelanceMigrations {
             CREATE INDEX IF NOT EXISTS relance_assistants_by_practitioner ON assistants (practitioner_id);
             CREATE INDEX IF NOT EXISTS relance_blocked_by_patient ON blocked_patients (patient_id, practitioner_id);
             """),
+            Migration(id: "v3_skipped_rows_and_resumable_cursors", sql: """
+            -- A cursor stopped at the per-cycle limit resumes after this row id (NULL: read completed).
+            ALTER TABLE relance_cursors ADD COLUMN after_id \(int);
+
+            -- Platform rows that do not decode, one per table and id (or '?'): logged once when
+            -- first seen, counted by `relance status`, retried each cycle, removed once they decode.
+            CREATE TABLE relance_skipped_rows (
+                table_name  TEXT NOT NULL,
+                row_key     TEXT NOT NULL,
+                column_name TEXT NOT NULL,
+                reason      TEXT NOT NULL,
+                first_seen  \(text) NOT NULL,
+                last_seen   \(text) NOT NULL,
+                PRIMARY KEY (table_name, row_key)
+            );
+
+            -- Retention prunes cycles by time.
+            CREATE INDEX relance_cycles_by_time ON relance_cycles (now);
+            """),
         ]
     }
 
