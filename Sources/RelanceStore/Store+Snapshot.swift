@@ -94,7 +94,8 @@ extension SQLiteStore {
         }
 
         // The requests of these messages.
-        let missing = Set(s.messages.map(\.requestID)).subtracting(s.requests.keys)
+        let unreadable = Set(s.skipped.filter { $0.table == "requests" }.compactMap(\.id))
+        let missing = Set(s.messages.map(\.requestID)).subtracting(s.requests.keys).subtracting(unreadable)
         for row in try platformRowsIn(db, RowDecoder.requestColumns,
                                       "SELECT \(RowDecoder.requestColumns.select("requests")) FROM requests WHERE id IN", Array(missing)) {
             do throws(Problem) {
@@ -172,18 +173,14 @@ extension SQLiteStore {
             s.skipped.append(SkippedRow(table: "requests", id: r.id, problem))
             s.requests[r.id] = nil
         }
-        s.dueRequests.removeAll { r in
-            if s.requests[r.id] == nil { s.retryLater.append(r.id); return true }
-            return false
+        let readable = s.requests
+        s.retryLater += s.dueRequests.filter { readable[$0.id] == nil }.map(\.id)
+        s.dueRequests.removeAll { readable[$0.id] == nil }
+        for m in s.messages where readable[m.requestID] == nil {
+            s.skipped.append(SkippedRow(table: "messages", id: m.id, column: "request_id",
+                                        reason: "request_id refers to request \(m.requestID), missing or unreadable"))
         }
-        s.messages.removeAll { m in
-            if s.requests[m.requestID] == nil {
-                s.skipped.append(SkippedRow(table: "messages", id: m.id, column: "request_id",
-                                            reason: "request_id refers to request \(m.requestID), missing or unreadable"))
-                return true
-            }
-            return false
-        }
+        s.messages.removeAll { readable[$0.requestID] == nil }
 
         // Rows skipped before that read fine now.
         let failing = Set(s.skipped.map(\.key))
