@@ -19,7 +19,10 @@ struct Wiring {
 
     func cycle(_ store: SQLiteStore, logger: Logger) -> Cycle {
         Cycle(store: store, settings: .init(policy: config.policy, catchUp: TimeInterval(config.store.catchUp),
-                                            quietHours: config.sms.quietHours), logger: logger)
+                                            quietHours: config.sms.quietHours,
+                                            retention: Retention(decisions: TimeInterval(config.store.retention),
+                                                                 cycles: TimeInterval(config.store.cycleRetention))),
+              logger: logger)
     }
 
     func dispatcher(_ store: SQLiteStore, logger: Logger) throws -> Dispatcher {

@@ -19,6 +19,8 @@ public struct Cycle: Sendable {
         public var retention: Retention?
         /// A due request that could not be read is looked at again after this long.
         public var retryUnreadable: TimeInterval = 900
+        /// At most this many due requests and this many messages per cycle; the rest is the next cycle's.
+        public var limit = 50_000
 
         public init(policy: Policy = Policy(), catchUp: TimeInterval = 7 * 86_400, quietHours: QuietHours? = .default,
                     retention: Retention? = nil) {
@@ -56,10 +58,10 @@ public struct Cycle: Sendable {
         let started = clock()
         let snapshot: CycleSnapshot
         if dryRun {
-            snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
+            snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: settings.limit)
         } else {
             try store.ingestChangedRequests(now: now, catchUp: settings.catchUp)
-            snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp)
+            snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: settings.limit)
         }
         let read = clock()
         var record = try decide(snapshot)

@@ -293,17 +293,4 @@ extension SQLiteStore {
             Practice(practitioner: $0, assistants: assistants[$0.id] ?? [], closures: closures[$0.id] ?? [], region: region)
         }
     }
-
-    /// `sql` ending in `IN`, run over `ids` in chunks, for relance's own tables.
-    static func fetchIn(_ db: Database, _ sql: String, _ ids: [Int64], suffix: String = "") throws -> [Row] {
-        var rows: [Row] = []
-        var start = 0
-        while start < ids.count {
-            let chunk = Array(ids[start..<min(ids.count, start + 500)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            rows += try Row.fetchAll(db, sql: "\(sql) (\(marks)) \(suffix)", arguments: StatementArguments(chunk))
-            start += chunk.count
-        }
-        return rows
-    }
 }

@@ -92,6 +92,8 @@ struct Daemon: Service {
             case .cycleEnded(let result)?:
                 running = false
                 report(result)
+                // Work left past the per-cycle limit is taken at once, without waiting a poll interval.
+                if case .success(let summary) = result, summary.morePending { nextCycle = now }
                 if stopping {
                     logger.notice("stopped")
                     return

@@ -35,6 +35,8 @@ struct Generation: Sendable {
         var outbox: OutboxDepth
         /// The drain ended early for a stop.
         var interrupted: Bool
+        /// The cycle stopped at its per-cycle limit: the next one starts at once, not after `poll_interval`.
+        var morePending = false
     }
 
     /// One poll cycle at `now`: the rules, then the outbox drain, which asks `keepGoing` before each send.
@@ -49,7 +51,8 @@ struct Generation: Sendable {
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return Summary(durationMs: ms, decisions: report.decisions.count, skippedRows: report.skipped.count,
-                       delivery: delivery, outbox: try store.outboxDepth(), interrupted: stopped)
+                       delivery: delivery, outbox: try store.outboxDepth(), interrupted: stopped,
+                       morePending: report.morePending)
     }
 }
 
