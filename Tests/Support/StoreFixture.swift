@@ -5,7 +5,7 @@ import RelanceStore
 
 /// Test support shared by the test targets (not shipped).
 /// A throwaway store in a temporary folder, with helpers to write platform rows.
-public struct StoreFixture {
+public struct StoreFixture: Sendable {
     public let dir: URL
     public let store: SQLiteStore
 
