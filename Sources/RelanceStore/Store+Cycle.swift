@@ -49,28 +49,22 @@ extension SQLiteStore {
         return ids + (try unreadableTimestampRequests(db, now: now))
     }
 
-    /// Where a value that is not a contract timestamp sorts: NULL, numbers and
-    /// text below '0' first, BLOBs last, and text after `now` (a '2026-13-45…'
-    /// would never come due). Index range scans; valid future timestamps are kept out in Swift.
-    static func unreadableTimestamp(_ expression: String) -> String {
-        "(\(expression) IS NULL OR \(expression) < '0' OR \(expression) >= x'' OR \(expression) > ?)"
-    }
-
+    /// A timestamp value that a rule cannot use.
     static func isUnreadableTimestamp(_ value: PlatformValue) -> Bool {
         if case .text(let s) = value { return Timestamp.parse(s) == nil }
         return true
     }
 
-    /// Requests whose `created_at` or `updated_at` is not a contract timestamp.
+    /// Requests whose `created_at` or `updated_at` is not a contract timestamp: not text of
+    /// the contract's shape (through a partial index that holds only them), or of that shape
+    /// but no real instant ('2026-13-01T…', which sorts after `now` and would never come due).
     static func unreadableTimestampRequests(_ db: Database, now: Date) throws -> [Int64] {
-        let columns = RowDecoder.Columns(["id", "at"])
-        var ids: [Int64] = []
-        for column in ["created_at", "updated_at"] {
-            for row in try platformRows(db, columns, sql: """
-                SELECT id, \(column) FROM requests WHERE \(unreadableTimestamp(column)) LIMIT 10000
-                """, arguments: [Timestamp.format(now)]) where isUnreadableTimestamp(row.value("at")) {
-                if let id = try? row.int64("id") { ids.append(id) }
-            }
+        var ids = try int64s(db, sql: "SELECT id FROM requests WHERE \(UnreadableTimestamps.requests) LIMIT 10000")
+        for row in try platformRows(db, RowDecoder.Columns(["id", "created_at", "updated_at"]), sql: """
+            SELECT id, created_at, updated_at FROM requests WHERE created_at > ? OR updated_at > ?
+            """, arguments: [Timestamp.format(now), Timestamp.format(now)])
+        where isUnreadableTimestamp(row.value("created_at")) || isUnreadableTimestamp(row.value("updated_at")) {
+            if let id = try? row.int64("id") { ids.append(id) }
         }
         return ids
     }

@@ -85,17 +85,20 @@ extension SQLiteStore {
             take(row)
         }
         s.recovered += retryMessages.filter { !retried.contains($0) && !messageIDs.contains($0) }.map { "messages#\($0)" }
-        // Messages whose visibility time cannot be read would never enter a window: reported here.
-        for row in try platformRows(db, messageWindowColumns, sql: """
-            \(select) WHERE \(unreadableTimestamp(visible)) LIMIT 10000
-            """, arguments: [nowText]) where isUnreadableTimestamp(row.value("visible")) {
+        // Messages whose timestamps cannot be read would never enter a window, or never leave
+        // one: reported here (a partial index holds them; impossible instants sort after `now`).
+        let unreadable = try platformRows(db, messageWindowColumns, sql: """
+            \(select) WHERE \(UnreadableTimestamps.messages) LIMIT 10000
+            """) + platformRows(db, messageWindowColumns, sql: "\(select) WHERE \(visible) > ?", arguments: [nowText])
+            .filter { isUnreadableTimestamp($0.value("visible")) }
+        for row in unreadable {
             if let id = row.id, messageIDs.contains(id) || retried.contains(id) { continue }
             take(row)
         }
 
         // The requests of these messages.
-        let unreadable = Set(s.skipped.filter { $0.table == "requests" }.compactMap(\.id))
-        let missing = Set(s.messages.map(\.requestID)).subtracting(s.requests.keys).subtracting(unreadable)
+        let unreadableRequests = Set(s.skipped.filter { $0.table == "requests" }.compactMap(\.id))
+        let missing = Set(s.messages.map(\.requestID)).subtracting(s.requests.keys).subtracting(unreadableRequests)
         for row in try platformRowsIn(db, RowDecoder.requestColumns,
                                       "SELECT \(RowDecoder.requestColumns.select("requests")) FROM requests WHERE id IN", Array(missing)) {
             do throws(Problem) {
@@ -181,6 +184,10 @@ extension SQLiteStore {
                                         reason: "request_id refers to request \(m.requestID), missing or unreadable"))
         }
         s.messages.removeAll { readable[$0.requestID] == nil }
+
+        // One entry per row, whichever way it was reached.
+        var reported = Set<String>()
+        s.skipped = s.skipped.filter { reported.insert($0.key).inserted }
 
         // Rows skipped before that read fine now.
         let failing = Set(s.skipped.map(\.key))

@@ -25,8 +25,12 @@ import Testing
     }
 
     /// A store without the contract's constraints, two practitioners, one request each.
-    func twoPractices() throws -> StoreFixture {
-        let f = try StoreFixture(constraints: false)
+    func twoPractices(constraints: Bool = false) throws -> StoreFixture {
+        let f = try StoreFixture(constraints: constraints)
+        if constraints {
+            try f.store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+        }
+        try f.sql(constraints ? "PRAGMA ignore_check_constraints = ON" : "SELECT 1")
         try f.sql("""
             INSERT INTO practitioners (id, display_name, email, profile, latitude, longitude, timezone, locale,
                 messaging_open, notify_each_request, sms_alerts, forward_full_text)
@@ -150,8 +154,9 @@ import Testing
     }
 
     /// Case 5: timestamps that are integers, impossible dates or carry an offset are reported.
-    @Test func badTimestampsAreReportedAsSkippedRows() throws {
-        let f = try twoPractices()
+    /// With the contract's TEXT affinity, an integer is stored as the text '1763283600'.
+    @Test(arguments: [false, true]) func badTimestampsAreReportedAsSkippedRows(textAffinity: Bool) throws {
+        let f = try twoPractices(constraints: textAffinity)
         try f.sql("""
             INSERT INTO requests (id, practitioner_id, patient_id, status, secondary, created_at, updated_at)
             VALUES (300, 1, 10, 'new', 0, 1763283600, 1763283600),
@@ -160,13 +165,15 @@ import Testing
             INSERT INTO messages (id, request_id, author, author_id, body, created_at)
             VALUES (3000, 100, 'patient', 10, 'x', 1763283600),
                    (3001, 100, 'patient', 10, 'x', '2026-13-45T10:00:00Z'),
-                   (3002, 100, 'patient', 10, 'x', '2026-11-16T09:01:00+01:00'),
-                   (3003, 100, 'patient', 10, 'x', NULL);
+                   (3002, 100, 'patient', 10, 'x', '2026-11-16T09:01:00+01:00');
             """)
+        if !textAffinity {  // NOT NULL is not a CHECK: only a store without constraints takes it
+            try f.sql("INSERT INTO messages (id, request_id, author, author_id, body, created_at) VALUES (3003, 100, 'patient', 10, 'x', NULL)")
+        }
         let report = try cycle(f).run(now: t("2026-11-16T09:05:00Z"))
         let skipped = Set(report.skipped.map { "\($0.table) \($0.id ?? -1)" })
         for id in [300, 301, 302] { #expect(skipped.contains("requests \(id)"), "requests \(id): \(report.skipped)") }
-        for id in [3000, 3001, 3002, 3003] { #expect(skipped.contains("messages \(id)"), "messages \(id): \(report.skipped)") }
+        for id in [3000, 3001, 3002] + (textAffinity ? [] : [3003]) { #expect(skipped.contains("messages \(id)"), "messages \(id): \(report.skipped)") }
         #expect(report.decisions.map(\.key).contains("patient_message_alert:message:2000"))
     }
 }
