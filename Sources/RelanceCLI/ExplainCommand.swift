@@ -19,7 +19,7 @@ struct ExplainCommand: ParsableCommand {
         let store = try Wiring(config: config).openStore()
         let at = now.instant
         let file: RequestFile
-        do { file = try store.requestFile(requestID, region: config.policy.region) } catch let e as SQLiteStore.NotFound {
+        do { file = try store.requestFile(requestID, region: config.policy.region) } catch let e as StoreNotFound {
             printError(e.description)
             throw ExitCode.failure
         }

@@ -10,14 +10,14 @@ import RelanceStore
 struct Wiring {
     let config: Config
 
-    func openStore() throws -> SQLiteStore {
+    func openStore() throws -> any MessageStore {
         guard config.store.engine == .sqlite, let path = config.store.path else {
             throw WiringError("store.engine = \"postgres\" is not supported by this build yet; use sqlite")
         }
         return try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
     }
 
-    func cycle(_ store: SQLiteStore, logger: Logger) -> Cycle {
+    func cycle(_ store: any MessageStore, logger: Logger) -> Cycle {
         Cycle(store: store, settings: .init(policy: config.policy, catchUp: TimeInterval(config.store.catchUp),
                                             quietHours: config.sms.quietHours,
                                             retention: Retention(decisions: TimeInterval(config.store.retention),
@@ -25,7 +25,7 @@ struct Wiring {
               logger: logger)
     }
 
-    func dispatcher(_ store: SQLiteStore, logger: Logger) throws -> Dispatcher {
+    func dispatcher(_ store: any MessageStore, logger: Logger) throws -> Dispatcher {
         guard let secret = config.links.secret else {
             throw WiringError("links: no link secret: set links.secret_file, or run under systemd with LoadCredential=\(LinksConfig.credentialName):…")
         }

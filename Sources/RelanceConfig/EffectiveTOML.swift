@@ -15,6 +15,9 @@ extension Config {
         w.set("engine", store.engine.rawValue)
         w.set("path", optional: store.path)
         w.set("url", optional: store.url)
+        if store.engine == .postgres {
+            Self.write(secret: store.password, fileKey: "password_file", credential: StoreConfig.credentialName, to: &w)
+        }
         w.set("poll_interval", Self.duration(store.pollInterval))
         w.set("busy_timeout", Self.duration(store.busyTimeout))
         w.set("catch_up", Self.duration(store.catchUp))

@@ -26,6 +26,12 @@ public struct StoreConfig: Sendable, Equatable {
     public var retention: Int = 400 * 86_400
     /// `[store.retention]` `cycles` in seconds [30 days]: `relance_cycles` rows older than this are pruned.
     public var cycleRetention: Int = 30 * 86_400
+    /// PostgreSQL's password: from `password_file`, else the systemd credential `store-password`;
+    /// nil lets libpq find one (`~/.pgpass`, `PGPASSWORD`) or use another method (peer, certificate).
+    public var password: Secret?
+
+    /// The systemd credential holding the PostgreSQL password.
+    public static let credentialName = "store-password"
 
     public init(engine: StoreEngine = .sqlite, path: String? = nil, url: String? = nil,
                 pollInterval: Int = 30, busyTimeout: Int = 5, catchUp: Int = 604_800) {
@@ -43,7 +49,7 @@ extension StoreConfig {
         var c = StoreConfig()
         c.engine = r.choice("engine", default: c.engine)
         c.path = r.path("path")
-        c.url = r.url("url", schemes: ["postgres", "postgresql"])
+        c.url = r.postgresURL("url", secretHome: ("password_file", credentialName))
         c.pollInterval = r.seconds("poll_interval", default: c.pollInterval, range: 1...Seconds.hour)
         c.busyTimeout = r.seconds("busy_timeout", default: c.busyTimeout, range: 0...Seconds.hour)
         c.catchUp = r.seconds("catch_up", default: c.catchUp, range: 0...366 * Seconds.day)
@@ -52,6 +58,9 @@ extension StoreConfig {
             c.retention = retention.seconds("decisions", default: c.retention, range: Seconds.day...100 * 366 * Seconds.day)
             c.cycleRetention = retention.seconds("cycles", default: c.cycleRetention, range: Seconds.hour...100 * 366 * Seconds.day)
             retention.finish()
+        }
+        if c.engine == .postgres || r.has("password_file") {
+            c.password = r.secret(fileKey: "password_file", credential: credentialName)
         }
         switch c.engine {
         case .sqlite where !r.has("path"):

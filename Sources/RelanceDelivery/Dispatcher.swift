@@ -31,7 +31,7 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    let store: SQLiteStore
+    let store: any MessageStore
     let renderer: Renderer
     let email: (any EmailTransport)?
     let sms: (any SMSTransport)?
@@ -39,7 +39,7 @@ public struct Dispatcher: Sendable {
     /// Each outcome is logged here (`event` metadata: `delivered`, `deferred`, `dead`, `not_sent`).
     let logger: Logger
 
-    public init(store: SQLiteStore, renderer: Renderer, email: (any EmailTransport)?, sms: (any SMSTransport)?, settings: Settings,
+    public init(store: any MessageStore, renderer: Renderer, email: (any EmailTransport)?, sms: (any SMSTransport)?, settings: Settings,
                 logger: Logger = Logger(label: "relance", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store; self.renderer = renderer; self.email = email; self.sms = sms; self.settings = settings
         self.logger = logger
@@ -59,9 +59,10 @@ public struct Dispatcher: Sendable {
         let progress = Progress()
         var seen = Set<Int64>()
         while true {
-            let batch = try store.dueOutbox(now: now, limit: settings.batchSize).filter { !seen.contains($0.id) }
+            // Claimed rows are leased: another replica's drain skips them until the lease ends.
+            let batch = try store.claimDue(now: now, limit: settings.batchSize,
+                                           leaseUntil: now.addingTimeInterval(settings.lease)).filter { !seen.contains($0.id) }
             if batch.isEmpty { break }
-            try store.lease(batch.map(\.id), until: now.addingTimeInterval(settings.lease))
             seen.formUnion(batch.map(\.id))
             progress.next = 0
             var stopped = false
@@ -96,7 +97,7 @@ public struct Dispatcher: Sendable {
         var report = Report()
         var error: (any Error)?
         var stopped = false
-        var waiting: [(id: Int64, result: SQLiteStore.DeliveryResult)] = []
+        var waiting: [(id: Int64, result: DeliveryResult)] = []
         var writing = false
 
         /// Asks `keepGoing` (one sender at a time); once it says no, every sender stops.
@@ -117,8 +118,8 @@ public struct Dispatcher: Sendable {
 
         /// Adds a result, then writes everything waiting unless another sender is writing
         /// (that one takes this result with its next write).
-        func record(_ id: Int64?, _ result: SQLiteStore.DeliveryResult? = nil,
-                    write: ([(id: Int64, result: SQLiteStore.DeliveryResult)]) throws -> Void) throws {
+        func record(_ id: Int64?, _ result: DeliveryResult? = nil,
+                    write: ([(id: Int64, result: DeliveryResult)]) throws -> Void) throws {
             let mine = lock.withLock { () -> Bool in
                 if let id, let result { waiting.append((id, result)) }
                 if writing { return false }
@@ -127,7 +128,7 @@ public struct Dispatcher: Sendable {
             }
             guard mine else { return }
             while true {
-                let group = lock.withLock { () -> [(id: Int64, result: SQLiteStore.DeliveryResult)] in
+                let group = lock.withLock { () -> [(id: Int64, result: DeliveryResult)] in
                     let group = waiting
                     waiting = []
                     if group.isEmpty { writing = false }
@@ -144,7 +145,7 @@ public struct Dispatcher: Sendable {
             }
         }
 
-        private func count(_ result: SQLiteStore.DeliveryResult) {
+        private func count(_ result: DeliveryResult) {
             switch result {
             case .sent: report.sent += 1
             case .retry: report.retried += 1
@@ -156,7 +157,7 @@ public struct Dispatcher: Sendable {
         func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
     }
 
-    func deliver(_ item: OutboxItem, now: Date, jitter: () -> Double) throws -> SQLiteStore.DeliveryResult {
+    func deliver(_ item: OutboxItem, now: Date, jitter: () -> Double) throws -> DeliveryResult {
         let outcome: SendOutcome
         switch item.delivery.channel {
         case .email:
@@ -194,7 +195,7 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    func retry(_ item: OutboxItem, now: Date, jitter: () -> Double, error: String, after: TimeInterval?) -> SQLiteStore.DeliveryResult {
+    func retry(_ item: OutboxItem, now: Date, jitter: () -> Double, error: String, after: TimeInterval?) -> DeliveryResult {
         // The peer's Retry-After when it gave one, else exponential backoff with jitter.
         let backoff = min(settings.retryMax, settings.retryInitial * pow(2, Double(item.attempts))) * jitter()
         let retryAt = now.addingTimeInterval(after ?? backoff)
@@ -205,7 +206,7 @@ public struct Dispatcher: Sendable {
     }
 
     /// Ids, rule, channel and error only: never an address, a name or a text.
-    func log(_ item: OutboxItem, _ result: SQLiteStore.DeliveryResult) {
+    func log(_ item: OutboxItem, _ result: DeliveryResult) {
         var m: Logger.Metadata = [
             "outbox_id": "\(item.id)", "rule": "\(item.rule.rawValue)", "channel": "\(item.delivery.channel.rawValue)",
             "recipient_kind": "\(item.delivery.recipient.kind.rawValue)", "attempt": "\(item.attempts + 1)",

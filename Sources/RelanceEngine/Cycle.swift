@@ -20,7 +20,7 @@ public struct Cycle: Sendable {
         /// A due request that could not be read is looked at again after this long.
         public var retryUnreadable: TimeInterval = 900
         /// At most this many due requests and this many messages per cycle; the rest is the next cycle's.
-        public var limit = 50_000
+        public var limit = SQLiteStore.snapshotLimit
 
         public init(policy: Policy = Policy(), catchUp: TimeInterval = 7 * 86_400, quietHours: QuietHours? = .default,
                     retention: Retention? = nil) {
@@ -43,25 +43,31 @@ public struct Cycle: Sendable {
         public var timings: (read: Double, decide: Double, record: Double) = (0, 0, 0)
     }
 
-    public let store: SQLiteStore
+    public let store: any MessageStore
     public let settings: Settings
     /// Each decision and skipped row is logged here (`event` metadata: `decision`, `row_skipped`).
     public let logger: Logger
 
-    public init(store: SQLiteStore, settings: Settings,
+    public init(store: any MessageStore, settings: Settings,
                 logger: Logger = Logger(label: "relance", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store; self.settings = settings; self.logger = logger
     }
 
     /// Runs one cycle at `now`. `clock` measures the cycle's own duration only.
     public func run(now: Date, dryRun: Bool = false, clock: @Sendable () -> Date = { Date() }) throws -> Report {
+        // One replica at a time runs the rule pass (PostgreSQL: an advisory lock held by its transaction).
+        try store.withRulePass { try pass(now: now, dryRun: dryRun, clock: clock) }
+    }
+
+    func pass(now: Date, dryRun: Bool, clock: @Sendable () -> Date) throws -> Report {
         let started = clock()
         let snapshot: CycleSnapshot
+        let limit = settings.limit
         if dryRun {
-            snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: settings.limit)
+            snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: limit)
         } else {
             try store.ingestChangedRequests(now: now, catchUp: settings.catchUp)
-            snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: settings.limit)
+            snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: limit)
         }
         let read = clock()
         var record = try decide(snapshot)

@@ -17,11 +17,6 @@ public struct RequestFile: Sendable {
 }
 
 extension SQLiteStore {
-    public struct NotFound: Error, CustomStringConvertible {
-        public let what: String
-        public var description: String { what }
-    }
-
     public func requestFile(_ id: Int64, region: HolidayRegion) throws -> RequestFile {
         let (file, skipped) = try pool.read { db -> (RequestFile?, [SkippedRow]) in
             guard let row = try Self.platformRows(db, RowDecoder.requestColumns, sql: """
@@ -65,7 +60,7 @@ extension SQLiteStore {
                                 history: history, decisions: decisions, outbox: [], scheduledAt: scheduled), skipped)
         }
         guard var file else {
-            throw NotFound(what: skipped.first.map { "request \(id): \($0.reason)" } ?? "no request \(id) in the store")
+            throw StoreNotFound(what: skipped.first.map { "request \(id): \($0.reason)" } ?? "no request \(id) in the store")
         }
         file.outbox = try outbox(forRequest: id)
         return file

@@ -27,6 +27,17 @@ public struct OutboxItem: Sendable, Hashable {
     public var sentAt: Date?
 }
 
+/// How one send ended, as the outbox records it.
+public enum DeliveryResult: Sendable {
+    case sent(providerID: String?)
+    /// Try again at `retryAt` (a temporary failure).
+    case retry(error: String, retryAt: Date)
+    /// Permanent failure or lifetime exceeded.
+    case dead(error: String)
+    /// Nothing to send on this channel (e.g. SMS transport "none").
+    case skipped(reason: String)
+}
+
 extension SQLiteStore {
     static let outboxSelect = """
         SELECT o.*, d.rule, d.reason, d.request_id, d.practitioner_id, d.patient_id, d.message_id,
@@ -71,16 +82,6 @@ extension SQLiteStore {
             try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(ids.map(String.init).joined(separator: ",")))",
                            arguments: [Timestamp.format(until)])
         }
-    }
-
-    public enum DeliveryResult: Sendable {
-        case sent(providerID: String?)
-        /// Try again at `retryAt` (a temporary failure).
-        case retry(error: String, retryAt: Date)
-        /// Permanent failure or lifetime exceeded.
-        case dead(error: String)
-        /// Nothing to send on this channel (e.g. SMS transport "none").
-        case skipped(reason: String)
     }
 
     public func finish(_ id: Int64, _ result: DeliveryResult, at now: Date) throws {

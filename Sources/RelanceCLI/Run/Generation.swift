@@ -9,7 +9,7 @@ import RelanceStore
 /// new generation and swaps it in only when the whole of it could be built.
 struct Generation: Sendable {
     let config: Config
-    let store: SQLiteStore
+    let store: any MessageStore
     let cycle: Cycle
     let dispatcher: Dispatcher
 
@@ -17,7 +17,7 @@ struct Generation: Sendable {
     /// transports and the link secret are there. The store is reused when its path is unchanged.
     static func build(_ config: Config, logger: Logger, reusing previous: Generation? = nil) throws -> Generation {
         let wiring = Wiring(config: config)
-        let store: SQLiteStore
+        let store: any MessageStore
         if let previous, previous.config.store == config.store {
             store = previous.store
         } else {
