@@ -36,7 +36,16 @@ extension SQLiteStore {
         var report = PruneReport()
         let decisionCutoff = Timestamp.format(now.addingTimeInterval(-retention.decisions))
         let cycleCutoff = Timestamp.format(now.addingTimeInterval(-retention.cycles))
-        for _ in 0..<retention.maxBatches {
+        // Most cycles have nothing to prune: find out in a read, without taking the write lock.
+        let due = try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT 'decisions' WHERE EXISTS (SELECT 1 FROM relance_decisions d WHERE decided_at < ?
+                    AND NOT EXISTS (SELECT 1 FROM relance_outbox o WHERE o.decision_key = d.key AND o.state = 'pending'))
+                UNION ALL SELECT 'cycles' WHERE EXISTS (SELECT 1 FROM relance_cycles WHERE now < ?)
+                UNION ALL SELECT 'skipped' WHERE EXISTS (SELECT 1 FROM relance_skipped_rows WHERE last_seen < ?)
+                """, arguments: [decisionCutoff, cycleCutoff, cycleCutoff])
+        }
+        for _ in 0..<(due.contains("decisions") ? retention.maxBatches : 0) {
             let (decisions, outbox) = try pool.write { db -> (Int, Int) in
                 let keys = try String.fetchAll(db, sql: """
                     SELECT key FROM relance_decisions d WHERE decided_at < ?
@@ -56,7 +65,7 @@ extension SQLiteStore {
             report.outbox += outbox
             if decisions < retention.batchSize { break }
         }
-        for _ in 0..<retention.maxBatches {
+        for _ in 0..<(due.contains("cycles") ? retention.maxBatches : 0) {
             let deleted = try pool.write { db -> Int in
                 try db.execute(sql: """
                     DELETE FROM relance_cycles WHERE id IN (SELECT id FROM relance_cycles WHERE now < ? ORDER BY now LIMIT ?)
@@ -66,6 +75,7 @@ extension SQLiteStore {
             report.cycles += deleted
             if deleted < retention.batchSize { break }
         }
+        guard due.contains("skipped") else { return report }
         report.skippedRows = try pool.write { db -> Int in
             try db.execute(sql: "DELETE FROM relance_skipped_rows WHERE last_seen < ?", arguments: [cycleCutoff])
             return db.changesCount
