@@ -21,6 +21,7 @@ extension Config {
         w.set("poll_interval", Self.duration(store.pollInterval))
         w.set("busy_timeout", Self.duration(store.busyTimeout))
         w.set("catch_up", Self.duration(store.catchUp))
+        w.set("cycle_limit", store.cycleLimit)
         w.table("store.retention")
         w.set("decisions", Self.duration(store.retention))
         w.set("cycles", Self.duration(store.cycleRetention))

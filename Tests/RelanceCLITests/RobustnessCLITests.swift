@@ -71,4 +71,37 @@ import Testing
             #expect(r.status == 0, "\(args): \(r.stderr)")
         }
     }
+
+    /// Case 3 in the daemon: a cycle that stops at `store.cycle_limit` is followed at once
+    /// by the next, not after `poll_interval` (an hour here), until the backlog is done.
+    @Test func workPastTheCycleLimitIsTakenWithoutWaitingAPollInterval() throws {
+        let dir = try Relance.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = try StoreFixture()
+        try f.practitioner(1)
+        try f.patient(10)
+        let created = TestInstant.text(adding: -60)
+        try f.request(100, practitioner: 1, patient: 10, created: created)
+        for i in 1...24 {
+            try f.sql("INSERT INTO messages (id, request_id, author, author_id, body, created_at) VALUES (?, 100, 'patient', 10, 'x', ?)",
+                      [20_000 + i, created])
+        }
+        let config = dir.appendingPathComponent("relance.toml")
+        try DaemonFixture.configText(catchUp: "1 days")
+            .replacingOccurrences(of: "path = \"store.sqlite\"", with: "path = \"\(f.path)\"\ncycle_limit = 5")
+            .replacingOccurrences(of: "poll_interval = \"1s\"", with: "poll_interval = \"1h\"")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let notify = try NotifySocket(in: dir)
+        let daemon = try DaemonProcess(config: config, environment: ["NOTIFY_SOCKET": notify.path], watchdogPID: false, in: dir)
+        defer { daemon.kill9() }
+        var cycles = 0
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, (try f.count("SELECT COUNT(*) FROM relance_decisions WHERE rule = 'patient_message_alert'")) < 25 {
+            if notify.waitFor(timeout: 1, { $0.hasPrefix("STATUS=cycle ") }) != nil { cycles += 1 }
+        }
+        #expect(try f.count("SELECT COUNT(*) FROM relance_decisions WHERE rule = 'patient_message_alert'") == 25, "\(daemon.stderr)")
+        #expect(try f.count("SELECT COUNT(*) FROM relance_cycles") >= 5)
+        daemon.signal(SIGTERM)
+        _ = daemon.waitForExit(timeout: 5)
+    }
 }
