@@ -10,11 +10,22 @@ import RelanceStore
 struct Wiring {
     let config: Config
 
-    func openStore() throws -> any MessageStore {
+    /// Opens the store; what this changes in the platform's file (WAL, `relance_*` indexes) is
+    /// logged once, on the start that makes the change.
+    func openStore(logger: Logger? = nil) throws -> any MessageStore {
         guard config.store.engine == .sqlite, let path = config.store.path else {
             throw WiringError("store.engine = \"postgres\" is not supported by this build yet; use sqlite")
         }
-        return try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
+        let changes = SQLiteStore.platformChanges(path: path)
+        let store = try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
+        for change in changes {
+            if let logger {
+                logger.notice("store \(path): relance is \(change)", metadata: ["event": "store_changed"])
+            } else {
+                printError("note: store \(path): relance is \(change)")
+            }
+        }
+        return store
     }
 
     func cycle(_ store: any MessageStore, logger: Logger) -> Cycle {
@@ -30,7 +41,11 @@ struct Wiring {
         guard let secret = config.links.secret else {
             throw WiringError("links: no link secret: set links.secret_file, or run under systemd with LoadCredential=\(LinksConfig.credentialName):…")
         }
-        guard let from = Mailbox(parsing: config.email.from) else { throw WiringError("email.from: not a mailbox") }
+        // The sender goes out as its wire form too: a Unicode domain as its A-label.
+        guard let parsed = Mailbox(parsing: config.email.from), let address = try? EmailAddress(parsed.address) else {
+            throw WiringError("email.from: not a mailbox")
+        }
+        let from = Mailbox(name: parsed.name, address: address.wire)
         let email: (any RelanceDelivery.EmailTransport)?
         switch config.email.transport {
         case .file: email = FileEmailTransport(folder: config.email.spool ?? "spool/email")
