@@ -45,6 +45,7 @@ extension Config {
         w.set("timeout", Self.duration(email.timeout))
         w.set("senders", email.senders)
         w.set("templates", optional: email.templates)
+        if let rate = email.rate { w.set("rate", rate) } else { w.comment("rate = (not set: no pacing)") }
 
         w.table("sms")
         w.set("transport", sms.transport.rawValue)
@@ -58,6 +59,7 @@ extension Config {
         w.set("max_segments", sms.maxSegments)
         w.set("uncertain_retries", sms.uncertainRetries)
         w.set("body_template", optional: sms.bodyTemplate)
+        if let rate = sms.rate { w.set("rate", rate) } else { w.comment("rate = (not set: no pacing)") }
 
         w.table("delivery")
         w.set("batch_size", delivery.batchSize)
@@ -65,6 +67,7 @@ extension Config {
         w.set("retry_max", Self.duration(delivery.retryMax))
         w.set("lifetime", Self.duration(delivery.lifetime))
         w.set("shutdown_grace", Self.duration(delivery.shutdownGrace))
+        w.set("lease", Self.duration(delivery.lease))
 
         w.table("calendar")
         w.set("region", calendar.region.rawValue)

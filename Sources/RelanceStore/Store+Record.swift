@@ -19,8 +19,8 @@ extension SQLiteStore {
                 """)
             let insertOutbox = try db.makeStatement(sql: """
                 INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id,
-                    recipient_name, locale, timezone, not_before, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    recipient_name, locale, timezone, not_before, created_at, updated_at, priority)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """)
             let insertProposal = try db.makeStatement(sql: """
                 INSERT INTO relance_proposals (request_id, rank, practitioner_id, distance_km, decision_key, proposed_at)
@@ -40,7 +40,8 @@ extension SQLiteStore {
                     let r = delivery.recipient
                     insertOutbox.setUncheckedArguments([d.key, delivery.channel.rawValue, delivery.address, r.kind.rawValue, r.id,
                                                         r.displayName, r.locale, r.timezone,
-                                                        Timestamp.format(notBefore(delivery, d)), nowText, nowText])
+                                                        Timestamp.format(notBefore(delivery, d)), nowText, nowText,
+                                                        OutboxItem.priority(of: d.rule)])
                     try insertOutbox.execute()
                 }
                 for (rank, option) in (d.content.nearby ?? []).enumerated() {

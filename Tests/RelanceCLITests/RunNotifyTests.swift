@@ -132,7 +132,9 @@ import Testing
         let pending = r.stdout.split(separator: "\n").first { $0.hasPrefix("outbox:") }
             .flatMap { $0.split(separator: " ").compactMap { Int($0) }.first } ?? 0
         #expect(pending > 0, "the drain stopped early: \(r.stdout)")
-        #expect(!notify.received.contains { $0.hasPrefix("STATUS=cycle") }, "no cycle completed: \(notify.received)")
+        // Cycles decide without waiting for delivery (issue 10), so they report; none saw the drain complete.
+        #expect(!notify.received.contains { $0.hasPrefix("STATUS=cycle") && $0.contains("outbox 0 pending") },
+                "the drain never completed: \(notify.received)")
     }
 
     @Test func aBadConfigAtStartExits78() throws {

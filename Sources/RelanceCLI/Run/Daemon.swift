@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import RelanceConfig
+import RelanceDelivery
+import RelanceStore
 import RelanceSystemd
 import ServiceLifecycle
 import Synchronization
@@ -8,14 +10,18 @@ import UnixSignals
 
 /// `relance run`'s loop, as a swift-service-lifecycle `Service`.
 ///
-/// One cycle every `poll_interval`, never two at once: a cycle runs on its own
-/// thread and the loop waits for its end before scheduling the next. The loop
-/// alone reads the clock (`wallClock`, which tests may set; see `DaemonClock`), sends `WATCHDOG=1`, applies reloads between cycles,
-/// and on a graceful shutdown lets the cycle in flight finish its current send
-/// for at most `delivery.shutdown_grace`.
+/// One cycle every `poll_interval`, never two at once: a cycle (deciding and
+/// recording) runs on its own thread and the loop waits for its end before
+/// scheduling the next. Delivery drains on another thread (`DeliveryLoop`), woken
+/// by each cycle that decided something: a slow relay never delays a decision.
+/// The loop alone reads the clock (`wallClock`, which tests may set; see
+/// `DaemonClock`; the delivery thread reads the same one), sends `WATCHDOG=1`,
+/// applies reloads between cycles, and on a graceful shutdown lets the send in
+/// flight finish for at most `delivery.shutdown_grace`.
 struct Daemon: Service {
     enum Event: Sendable {
         case cycleEnded(Result<Generation.Summary, any Error>)
+        case deliveryEnded
         case reload
         case stop
     }
@@ -24,12 +30,6 @@ struct Daemon: Service {
     final class CycleControl: Sendable {
         let stopping = Atomic<Bool>(false)
         let progress = Atomic<Int>(0)
-
-        /// Asked before each send: counts as progress, false once stopping.
-        func keepGoing() -> Bool {
-            progress.add(1, ordering: .relaxed)
-            return !stopping.load(ordering: .relaxed)
-        }
     }
 
     let configPath: String
@@ -71,7 +71,11 @@ struct Daemon: Service {
         var nextCycle = clock.now
         var nextPing = watchdogPing.map { clock.now.advanced(by: $0) }
         if watchdogPing != nil { notifier.watchdog() }
-        var running = false, stopping = false, reloadWanted = false
+        var running = false, stopping = false, reloadWanted = false, delivering = true
+        let delivery = DeliveryLoop(first, clock: { [wallClock] in wallClock.now() }, logger: logger) { [inbox] in
+            Task { await inbox.post(.deliveryEnded) }
+        }
+        delivery.start()
         var graceEnds: ContinuousClock.Instant?
         var progressAtPing = control.progress.load(ordering: .relaxed)
 
@@ -83,7 +87,8 @@ struct Daemon: Service {
             case .stop?:
                 guard !stopping else { break }
                 stopping = true
-                guard running else {
+                delivery.stop()
+                guard running || delivering else {
                     logger.notice("stopped")
                     return
                 }
@@ -91,19 +96,27 @@ struct Daemon: Service {
                 graceEnds = now.advanced(by: .seconds(grace))
                 logger.notice("stopping: the cycle in flight has \(grace)s to finish its send")
             case .reload?:
-                if running { reloadWanted = true } else { current = reload(current) }
+                if running { reloadWanted = true } else { current = reload(current); delivery.use(current) }
             case .cycleEnded(let result)?:
                 running = false
-                report(result)
+                if case .success(let s) = result, s.decisions > 0 { delivery.wake() }
+                report(result, delivery.take())
                 // Work left past the per-cycle limit is taken at once, without waiting a poll interval.
                 if case .success(let summary) = result, summary.morePending { nextCycle = now }
-                if stopping {
+                if stopping && !delivering {
                     logger.notice("stopped")
                     return
                 }
                 if reloadWanted {
                     reloadWanted = false
                     current = reload(current)
+                    delivery.use(current)
+                }
+            case .deliveryEnded?:
+                delivering = false
+                if stopping && !running {
+                    logger.notice("stopped")
+                    return
                 }
             case nil:
                 break
@@ -127,18 +140,19 @@ struct Daemon: Service {
         }
     }
 
-    /// Runs a cycle on its own thread: SQLite and the transports block, and must not hold Swift's cooperative pool.
+    /// Runs a cycle on its own thread: SQLite blocks, and must not hold Swift's cooperative pool.
     func start(_ generation: Generation, at now: Date) {
         Thread.detachNewThread { [inbox, control] in
-            let result = Result { try generation.tick(now: now, keepGoing: control.keepGoing) }
+            let result = Result { try generation.decide(now: now) }
             control.progress.add(1, ordering: .relaxed)
             Task { await inbox.post(.cycleEnded(result)) }
         }
     }
 
-    func report(_ result: Result<Generation.Summary, any Error>) {
+    func report(_ result: Result<Generation.Summary, any Error>, _ delivery: (Dispatcher.Report, [TransportHealth])) {
         switch result {
-        case .success(let s):
+        case .success(var s):
+            (s.delivery, s.failing) = delivery
             notifier.status(s.statusLine)
             logger.info("\(s.statusLine)", metadata: [
                 "event": "cycle", "decisions": "\(s.decisions)", "sent": "\(s.delivery.sent)",

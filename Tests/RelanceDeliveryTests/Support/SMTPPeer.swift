@@ -59,6 +59,11 @@ final class SMTPPeer {
             .sorted { Int($0.deletingPathExtension().lastPathComponent)! < Int($1.deletingPathExtension().lastPathComponent)! }
     }
 
+    /// TCP connections accepted in `--never-greet` mode.
+    func connections() -> Int {
+        (try? String(contentsOf: out.appendingPathComponent("connections"), encoding: .utf8)).flatMap { Int($0) } ?? 0
+    }
+
     /// What the peer saw of the session that delivered message `eml`.
     func meta(_ eml: URL) throws -> [String: Any] {
         let data = try Data(contentsOf: eml.deletingPathExtension().appendingPathExtension("json"))
