@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:/opt/swift/bin:$(PATH)
 BIN := .build/debug/relance
 
-.PHONY: deps build demo test test-instants test-package package-binary deb bench bench-smtp clean install
+.PHONY: deps build demo test test-instants test-package package-binary deb bench bench-smtp clean install soak
 
 deps:
 	@scripts/install-deps.sh
@@ -80,6 +80,13 @@ test-package: deb
 bench-smtp:
 	@scripts/install-deps.sh bench
 	swift run -c release relance-smtp-bench
+
+# 10 minutes of relance run against a store filled at 50 requests/s, delivering to the
+# loopback SMTP and SMS peers: RSS at start and end, decisions, deliveries, p99
+# decide-to-send, lost and duplicates (not a test; SOAK_SECONDS, SOAK_RATE to change).
+soak: deps
+	swift build -c release --product relance
+	BIN=.build/release/relance scripts/soak.sh
 
 clean:
 	rm -rf .build $(PKG_BUILD) var

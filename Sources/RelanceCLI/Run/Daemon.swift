@@ -124,6 +124,8 @@ struct Daemon: Service {
                         metricsError = error.description
                     }
                 }
+                // Work left past the per-cycle limit is taken at once, without waiting a poll interval.
+                if case .success(let s) = result, s.morePending { nextCycle = now }
                 if stopping && !delivering {
                     logger.notice("stopped")
                     return
