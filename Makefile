@@ -44,9 +44,13 @@ test-instants:
 		RELANCE_TEST_NOW=$$t swift test --skip-build --filter '$(TIME_SENSITIVE)' || exit 1; \
 	done
 
-# One tick on stores of 100k and 1M requests next to raw sqlite3 (release build).
+# The issue-13 table in one run (release build): one tick on stores of 100k and
+# 1M requests next to raw sqlite3, then `relance run`'s idle RSS and CPU, commit →
+# accepted latency at an SMTP peer, and relance-smtp-bench next to smtp-source.
 bench: deps
-	swift run -c release relance-bench
+	@scripts/install-deps.sh bench
+	swift build -c release
+	.build/release/relance-bench
 
 # The release binary (Swift runtime linked in, so it needs only Debian's libraries),
 # built apart from .build so `make bench` keeps its own release build.

@@ -89,4 +89,20 @@ extension Dispatcher {
             }
         }
     }
+
+    /// Runs `body` on `count` threads of its own (the caller's among them) and returns when all
+    /// have returned. Not on Dispatch's pool: senders block on the network for seconds, and
+    /// the daemon's loop (its watchdog pings) must never wait for a thread behind them.
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) {
+        let done = DispatchGroup()
+        for _ in 1..<max(1, count) {
+            done.enter()
+            Thread.detachNewThread {
+                body()
+                done.leave()
+            }
+        }
+        body()
+        done.wait()
+    }
 }

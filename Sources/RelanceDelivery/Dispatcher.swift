@@ -75,7 +75,7 @@ public struct Dispatcher: Sendable {
 
     /// Sends everything due at `now` (a replayed instant: every time taken is `now`).
     public func drain(now: Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
-                      keepGoing: () -> Bool = { true }) throws -> Report {
+                      keepGoing: @escaping @Sendable () -> Bool = { true }) throws -> Report {
         try drain(clock: { now }, jitter: jitter, keepGoing: keepGoing)
     }
 
@@ -93,7 +93,7 @@ public struct Dispatcher: Sendable {
     /// `keepGoing` is asked before each send: false ends the drain there (a graceful
     /// stop); rows claimed but not sent are handed back at once.
     public func drain(clock: @escaping @Sendable () -> Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
-                      keepGoing: () -> Bool = { true }) throws -> Report {
+                      keepGoing: @escaping @Sendable () -> Bool = { true }) throws -> Report {
         let workers = max(1, settings.senders) + 2
         let window = max(1, min(settings.batchSize, 2 * workers))
         let recorder = Recorder()
@@ -104,18 +104,15 @@ public struct Dispatcher: Sendable {
             let batch = try store.claimDue(now: now, limit: window, leaseUntil: now.addingTimeInterval(settings.lease), channels: open)
             if batch.isEmpty { break }
             progress.next = 0
-            withoutActuallyEscaping(keepGoing) { keepGoing in
-                nonisolated(unsafe) let keepGoing = keepGoing
-                DispatchQueue.concurrentPerform(iterations: min(workers, batch.count)) { _ in
-                    while progress.shouldContinue(keepGoing), let item = progress.take(from: batch) {
-                        do {
-                            let result = try deliver(item, clock: clock, jitter: jitter)
-                            recorder.record(item.id, result) { write($0, clock: clock) }
-                            recorder.tally(item.delivery.channel, result)
-                            log(item, result)
-                        } catch {
-                            progress.fail(error)
-                        }
+            Self.onThreads(min(workers, batch.count)) {
+                while progress.shouldContinue(keepGoing), let item = progress.take(from: batch) {
+                    do {
+                        let result = try deliver(item, clock: clock, jitter: jitter)
+                        recorder.record(item.id, result) { write($0, clock: clock) }
+                        recorder.tally(item.delivery.channel, result)
+                        log(item, result)
+                    } catch {
+                        progress.fail(error)
                     }
                 }
             }

@@ -24,6 +24,8 @@ struct Daemon: Service {
         case deliveryEnded
         case reload
         case stop
+        /// The wake source saw the platform commit: a cycle now, or right after the one in flight.
+        case storeChanged
     }
 
     /// Shared with the cycle's thread: the stop request, and progress for the watchdog.
@@ -40,6 +42,8 @@ struct Daemon: Service {
     let watchdogPing: Duration?
     /// The cycles' `now`: the system clock, or the instant set by `RELANCE_TEST_NOW`.
     let wallClock: DaemonClock
+    /// Starts a cycle before `poll_interval` when the platform commits (nil: poll only).
+    var wakeSource: (any WakeSource)? = nil
     let inbox = Inbox<Event>()
     let control = CycleControl()
 
@@ -49,6 +53,9 @@ struct Daemon: Service {
         await withDiscardingTaskGroup { group in
             group.addTask { [inbox] in
                 for await _ in hangups { await inbox.post(.reload) }
+            }
+            if let wakeSource {
+                group.addTask { [inbox] in await wakeSource.watch { await inbox.post(.storeChanged) } }
             }
             await withGracefulShutdownHandler {
                 await loop()
@@ -71,7 +78,7 @@ struct Daemon: Service {
         var nextCycle = clock.now
         var nextPing = watchdogPing.map { clock.now.advanced(by: $0) }
         if watchdogPing != nil { notifier.watchdog() }
-        var running = false, stopping = false, reloadWanted = false, delivering = true
+        var running = false, stopping = false, reloadWanted = false, cycleWanted = false, delivering = true
         let delivery = DeliveryLoop(first, clock: { [wallClock] in wallClock.now() }, logger: logger) { [inbox] in
             Task { await inbox.post(.deliveryEnded) }
         }
@@ -99,6 +106,8 @@ struct Daemon: Service {
                 logger.notice("stopping: the cycle in flight has \(grace)s to finish its send")
             case .reload?:
                 if running { reloadWanted = true } else { current = reload(current); delivery.use(current) }
+            case .storeChanged?:
+                if running { cycleWanted = true } else { nextCycle = now }
             case .cycleEnded(let result)?:
                 running = false
                 if case .success(let s) = result, s.decisions > 0 { delivery.wake() }
@@ -123,6 +132,10 @@ struct Daemon: Service {
                     reloadWanted = false
                     current = reload(current)
                     delivery.use(current)
+                }
+                if cycleWanted {
+                    cycleWanted = false
+                    nextCycle = now
                 }
             case .deliveryEnded?:
                 delivering = false
@@ -156,6 +169,8 @@ struct Daemon: Service {
     func start(_ generation: Generation, at now: Date) {
         Thread.detachNewThread { [inbox, control] in
             let result = Result { try generation.decide(now: now) }
+            generation.releaseMemory()
+            MemoryTrim.afterCycle()
             control.progress.add(1, ordering: .relaxed)
             Task { await inbox.post(.cycleEnded(result)) }
         }

@@ -69,6 +69,7 @@ final class DeliveryLoop: @unchecked Sendable {
                 logger.error("delivery stopped: \(error); taken up again in \(current.config.store.pollInterval)s",
                              metadata: ["event": "delivery_failed", "error": "\(error)"])
             }
+            MemoryTrim.afterCycle()  // what rendering and sending allocated goes back before the wait
             condition.withLock {
                 let until = Date().addingTimeInterval(TimeInterval(current.config.store.pollInterval))
                 while !woken && !stopping && condition.wait(until: until) {}
