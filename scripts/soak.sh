@@ -10,6 +10,10 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/relance}
 SECONDS_TO_RUN=${SOAK_SECONDS:-600}
 RATE=${SOAK_RATE:-50}
+# Bisection knobs: SOAK_EMAIL=file|none (default smtp), SOAK_SMS=none (default webhook),
+# SOAK_WRAP (a command put before relance, e.g. "valgrind --tool=massif").
+EMAIL_MODE=${SOAK_EMAIL:-smtp}
+SMS_MODE=${SOAK_SMS:-webhook}
 DIR=$(mktemp -d /tmp/relance-soak.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -21,6 +25,8 @@ PIDS+=($!)
 /usr/bin/python3 Tests/Peers/sms_gateway.py "$DIR/sms.log" > "$DIR/sms.port" 2> "$DIR/sms.err" &
 PIDS+=($!)
 for _ in $(seq 100); do [[ -s "$DIR/smtp.port" && -s "$DIR/sms.port" ]] && break; sleep 0.1; done
+# A secret file must be readable by its owner only (git keeps no such mode): a private copy.
+install -m 600 Config/demo-link-secret "$DIR/link-secret"
 cat > "$DIR/relance.toml" <<EOT
 [store]
 path = "store.sqlite"
@@ -29,16 +35,17 @@ catch_up = "0s"
 
 [links]
 base_url = "https://messagerie.example.org"
-secret_file = "$(pwd)/Config/demo-link-secret"
+secret_file = "$DIR/link-secret"
 
 [email]
-transport = "smtp"
+transport = "$EMAIL_MODE"
 url = "smtp://127.0.0.1:$(cat "$DIR/smtp.port")"
+spool = "$DIR/spool-email"
 tls = "none"
 from = "Messagerie <no-reply@example.org>"
 
 [sms]
-transport = "webhook"
+transport = "$SMS_MODE"
 base_url = "http://127.0.0.1:$(head -1 "$DIR/sms.port")/sms"
 body_template = '{"to": {{to}}, "text": {{text}}, "ref": {{id}}}'
 quiet_hours = "none"
@@ -47,12 +54,24 @@ quiet_hours = "none"
 level = "notice"
 EOT
 FIRST=$(sqlite3 "$DIR/store.sqlite" "SELECT COALESCE(MAX(id), 0) + 1000000 FROM requests")
-"$BIN" run --config "$DIR/relance.toml" > "$DIR/run.log" 2>&1 &
-RUN=$!
-PIDS+=($RUN)
-rss() { awk '/VmRSS/ {print $2}' "/proc/$RUN/status"; }
+${SOAK_WRAP:-} "$BIN" run --config "$DIR/relance.toml" > "$DIR/run.log" 2>&1 &
+WRAPPER=$!
+PIDS+=($WRAPPER)
 sleep 10
+# Under SOAK_WRAP, $! is the wrapper's: measure and stop relance itself, its child.
+RUN=$WRAPPER
+if [[ -n "${SOAK_WRAP:-}" ]]; then
+  for p in $(pgrep -f -- "--config $DIR/relance.toml"); do
+    [[ "$(readlink -f "/proc/$p/exe")" == "$(readlink -f "$BIN")" ]] && RUN=$p
+  done
+fi
+rss() { awk '/VmRSS/ {print $2}' "/proc/$RUN/status"; }
 RSS_START=$(rss)
+# RSS over time, every 10 s: seconds, VmRSS kB, threads, Anonymous kB (smaps_rollup).
+( t=0; while kill -0 "$RUN" 2>/dev/null; do
+    echo "$t $(awk '/VmRSS/ {print $2}' "/proc/$RUN/status") $(awk '/Threads/ {print $2}' "/proc/$RUN/status") $(awk '/^Anonymous/ {print $2}' "/proc/$RUN/smaps_rollup")"
+    sleep 10; t=$((t + 10)); done ) > "$DIR/rss.tsv" 2>/dev/null &
+PIDS+=($!)
 /usr/bin/python3 scripts/soak_generator.py "$DIR/store.sqlite" "$RATE" "$SECONDS_TO_RUN" "$FIRST" > "$DIR/generated"
 # Let the daemon run a cycle past the last requests, then drain.
 END=$(date -u -d "+2 seconds" +%Y-%m-%dT%H:%M:%SZ)
@@ -68,7 +87,7 @@ for _ in $(seq 120); do
   sleep 1
 done
 RSS_END=$(rss)
-kill -TERM "$RUN"; wait "$RUN" || true
+kill -TERM "$RUN"; wait "$WRAPPER" || true
 
 /usr/bin/python3 - "$DIR" "$FIRST" "$RSS_START" "$RSS_END" "$(cat "$DIR/generated")" <<'PY'
 import collections, glob, json, re, sqlite3, sys
@@ -95,4 +114,5 @@ print(f"decisions {decisions}; outbox {dict(states)}; emails received {sum(ids.v
 print(f"p99 decide-to-send {p99} s over {len(delays)} sent rows; lost {lost}; "
       f"duplicates: {sum(n - 1 for n in ids.values() if n > 1)} email, {sum(n - 1 for n in sms.values() if n > 1)} SMS")
 PY
+echo "RSS over time (s kB threads anon_kB): $(awk '{printf "%s:%s/%s/%s ", $1, $2, $3, $4}' "$DIR/rss.tsv")"
 echo "soak folder: $DIR"

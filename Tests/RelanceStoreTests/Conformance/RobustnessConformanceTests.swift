@@ -38,6 +38,27 @@ import Testing
         #expect(later.messages.map(\.id).contains(10001), "\(later.messages.map(\.id))")
     }
 
+    /// The soak's RSS growth: every cycle re-read, re-decided and re-recorded the whole 10-minute
+    /// overlap (30,000 messages at 50/s), so its time and memory grew with the traffic.
+    @Test(arguments: TestEngine.underTest) func theOverlapBringsBackOnlyMessagesNotDecidedYet(engine: TestEngine) throws {
+        let f = try seeded(engine)
+        for i in Int64(1)...3 {
+            try f.message(10000 + i, request: 100, author: "patient", authorID: 10, created: "2026-11-16T09:00:00Z")
+        }
+        let first = try f.store.loadSnapshot(now: t("2026-11-16T09:01:00Z"), policy: Policy(), catchUp: 3600, limit: 100)
+        #expect(Set(first.messages.map(\.id)) == [10000, 10001, 10002, 10003])
+        let alerts = first.messages.map { m in
+            Decision(key: DecisionKey.message(.patientMessageAlert, m.id), rule: .patientMessageAlert, reason: "new_message",
+                     requestID: 100, practitionerID: 1, patientID: 10, messageID: m.id, decidedAt: first.now, deliveries: [])
+        }
+        try record(f, first, decisions: alerts.filter { $0.messageID != 10003 })  // 10003's rules recorded nothing
+        // Committed late (its timestamp is before the cursor), and new.
+        try f.message(10004, request: 100, author: "patient", authorID: 10, created: "2026-11-16T09:00:30Z")
+        try f.message(10005, request: 100, author: "patient", authorID: 10, created: "2026-11-16T09:01:30Z")
+        let next = try f.store.loadSnapshot(now: t("2026-11-16T09:02:00Z"), policy: Policy(), catchUp: 3600, limit: 100)
+        #expect(next.messages.map(\.id) == [10003, 10004, 10005], "decided messages are not read again: \(next.messages.map(\.id))")
+    }
+
     @Test(arguments: TestEngine.underTest) func aCycleAtItsLimitStopsAfterItsLastRow(engine: TestEngine) throws {
         let f = try seeded(engine)
         for i in Int64(1)...4 {
