@@ -22,14 +22,23 @@ extension SQLiteStore {
 
     static func ingestChangedRequests(_ db: Database, now: Date, catchUp: TimeInterval) throws {
         let nowText = Timestamp.format(now)
-        for (cursor, column) in [(Cursor.requestsCreated, "created_at"), (Cursor.requestsUpdated, "updated_at")] {
+        // Within the overlap behind a completed cursor (rows committed late), rows read before are
+        // left alone: a creation whose request is scheduled was seen; an `updated_at` equal to
+        // `created_at` is the creation itself. Scheduling them again made every cycle evaluate all
+        // requests of the last 10 minutes (the soak's growing cycle time and memory).
+        for (cursor, column, notSeen) in [
+            (Cursor.requestsCreated, "created_at", "NOT EXISTS (SELECT 1 FROM relance_schedule s WHERE s.request_id = requests.id)"),
+            (Cursor.requestsUpdated, "updated_at", "updated_at IS NOT created_at"),
+        ] {
+            let stored = try storedCursor(db, cursor)
             let since = try Self.since(db, cursor, now: now, catchUp: catchUp)
+            let readUpTo = stored.flatMap { $0.afterID == nil && $0.value <= now ? $0.value : nil } ?? since
             try db.execute(sql: """
                 INSERT INTO relance_schedule (request_id, due_at)
                 SELECT id, \(column) FROM requests
-                WHERE \(column) > ? AND \(column) <= ? AND typeof(id) = 'integer'
+                WHERE \(column) > ? AND \(column) <= ? AND typeof(id) = 'integer' AND (\(column) > ? OR \(notSeen))
                 ON CONFLICT (request_id) DO UPDATE SET due_at = min(due_at, excluded.due_at)
-                """, arguments: [Timestamp.format(since), nowText])
+                """, arguments: [Timestamp.format(since), nowText, Timestamp.format(readUpTo)])
             try Self.setCursor(db, cursor, CursorPosition(value: now))
         }
         for id in try unreadableTimestampRequests(db, now: now) {

@@ -59,6 +59,23 @@ import Testing
         #expect(next.messages.map(\.id) == [10003, 10004, 10005], "decided messages are not read again: \(next.messages.map(\.id))")
     }
 
+    /// Likewise for requests: those of the overlap already scheduled are not made due again.
+    @Test(arguments: TestEngine.underTest) func theOverlapSchedulesOnlyRequestsNotSeenYet(engine: TestEngine) throws {
+        let f = try seeded(engine)  // request 100, created 09:00
+        try f.store.ingestChangedRequests(now: t("2026-11-16T09:01:00Z"), catchUp: 3600)
+        // The cycle looked at 100 and set its next check.
+        try f.sql("UPDATE relance_schedule SET due_at = '2026-11-18T09:00:00Z' WHERE request_id = 100")
+        // Committed late (created before the cursor), updated since, and new.
+        try f.request(101, practitioner: 1, patient: 10, created: "2026-11-16T09:00:30Z")
+        try f.request(102, practitioner: 1, patient: 10, created: "2026-11-16T08:30:00Z")
+        try f.request(103, practitioner: 1, patient: 10, created: "2026-11-16T09:01:30Z")
+        try f.sql("UPDATE requests SET updated_at = '2026-11-16T09:00:40Z' WHERE id = 102")
+        try f.store.ingestChangedRequests(now: t("2026-11-16T09:02:00Z"), catchUp: 3600)
+        let due = try f.texts("SELECT request_id || ' ' || due_at FROM relance_schedule ORDER BY request_id")
+        #expect(due == ["100 2026-11-18T09:00:00Z", "101 2026-11-16T09:00:30Z", "102 2026-11-16T09:00:40Z",
+                        "103 2026-11-16T09:01:30Z"], "\(due)")
+    }
+
     @Test(arguments: TestEngine.underTest) func aCycleAtItsLimitStopsAfterItsLastRow(engine: TestEngine) throws {
         let f = try seeded(engine)
         for i in Int64(1)...4 {
