@@ -105,6 +105,9 @@ import Testing
         let f = try seeded(engine)
         try f.practitioner(2, lat: 48.86, lon: 2.35, procedures: ["détartrage"])
         try f.practitioner(3, lat: 45.76, lon: 4.83, procedures: ["détartrage"])  // Lyon: out of reach
+        // Read before the cycle: once message 10000 is decided, a snapshot no longer brings its practitioner.
+        let origin = try #require(try f.store.loadSnapshot(now: t("2026-11-16T09:05:00Z"), policy: Policy(),
+                                                            catchUp: 86_400, limit: 10).practices[1]).practitioner
         let cycle = Cycle(store: f.store, settings: .init(policy: Policy(), catchUp: 86_400))
         let report = try cycle.run(now: t("2026-11-16T09:05:00Z"))
         #expect(report.decisions.map(\.key) == ["patient_message_alert:message:10000"])
@@ -118,8 +121,6 @@ import Testing
         #expect(try f.store.practitionerNames([1, 2, 42]) == [1: "Dr Praticien 1", 2: "Dr Praticien 2"])
         #expect(try f.store.messageBody(10000) == "Bonjour docteur, texte médical confidentiel")
         #expect(try f.store.messageBody(1) == nil)
-        let origin = try #require(try f.store.loadSnapshot(now: t("2026-11-16T09:05:00Z"), policy: Policy(),
-                                                            catchUp: 86_400, limit: 10).practices[1]).practitioner
         let near = try f.store.nearbyCandidates(around: origin, procedure: "détartrage", radiusKm: 20, region: .france)
         #expect(near.map(\.practice.practitioner.id) == [2])
         #expect(near.first?.procedures == ["détartrage"])
