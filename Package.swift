@@ -28,6 +28,8 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd",
                        providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // Adapters.
         .target(name: "RelanceConfig", dependencies: [
@@ -36,6 +38,8 @@ let package = Package(
         .target(name: "RelanceStore", dependencies: [
             "RelanceCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The PostgreSQL store, over libpq: a MessageStore like SQLite's.
+        .target(name: "RelancePostgres", dependencies: ["RelanceCore", "RelanceStore", "CLibPQ"]),
         .target(name: "RelanceEngine", dependencies: [
             "RelanceCore", "RelanceStore", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -54,7 +58,7 @@ let package = Package(
         ]),
         .target(name: "RelanceCLI", dependencies: [
             "RelanceCore", "RelanceConfig", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery",
-            "CCurl", "RelanceSystemd",
+            "CCurl", "RelanceSystemd", "RelancePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,7 +73,7 @@ let package = Package(
         ]),
 
         .target(name: "RelanceTestSupport", dependencies: [
-            "RelanceCore", "RelanceStore", .product(name: "GRDB", package: "GRDB.swift"),
+            "RelanceCore", "RelanceStore", "RelancePostgres", .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Tests/Support"),
         .testTarget(name: "RelanceCoreTests", dependencies: [
             "RelanceCore", .product(name: "PropertyBased", package: "swift-property-based"),

@@ -4,17 +4,23 @@ import RelanceConfig
 import RelanceCore
 import RelanceDelivery
 import RelanceEngine
+import RelancePostgres
 import RelanceStore
 
 /// Builds the services from a loaded config: the only place that knows both.
 struct Wiring {
     let config: Config
 
+    /// The store the config names, opened and migrated.
     func openStore() throws -> any MessageStore {
-        guard config.store.engine == .sqlite, let path = config.store.path else {
-            throw WiringError("store.engine = \"postgres\" is not supported by this build yet; use sqlite")
+        switch config.store.engine {
+        case .sqlite:
+            guard let path = config.store.path else { throw WiringError("store.path: engine = \"sqlite\" needs the file") }
+            return try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
+        case .postgres:
+            guard let url = config.store.url else { throw WiringError("store.url: engine = \"postgres\" needs a URL") }
+            return try PostgresStore(url: url, password: config.store.password?.value)
         }
-        return try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
     }
 
     func cycle(_ store: any MessageStore, logger: Logger) -> Cycle {
