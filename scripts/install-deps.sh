@@ -6,7 +6,9 @@
 set -euo pipefail
 # systemd: journald, journalctl, systemd-cat and systemd-analyze for the service tests;
 # util-linux: unshare, to run journald in a private mount namespace.
-packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev sqlite3 pkg-config systemd util-linux python3-aiosmtpd openssl)
+# libpq-dev builds the PostgreSQL store; postgresql gives the tests their throwaway cluster (initdb, pg_ctl).
+packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev sqlite3 pkg-config systemd util-linux python3-aiosmtpd openssl
+          libpq-dev postgresql)
 [ "${1:-}" = "bench" ] && packages+=(postfix)
 missing=()
 for p in "${packages[@]}"; do
