@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 import RelanceConfig
@@ -21,6 +22,28 @@ struct Wiring {
             guard let url = config.store.url else { throw WiringError("store.url: engine = \"postgres\" needs a URL") }
             return try PostgresStore(url: url, password: config.store.password?.value)
         }
+    }
+
+    /// The store the config names, created when absent (the demo): the platform's tables, then relance's.
+    func createStore(replacing: Bool) throws -> (any PlatformWriter, String) {
+        switch config.store.engine {
+        case .sqlite:
+            guard let path = config.store.path else { throw WiringError("store.path: engine = \"sqlite\" needs the file") }
+            return try Self.createSQLiteStore(path: path, replacing: replacing)
+        case .postgres:
+            guard let url = config.store.url else { throw WiringError("store.url: engine = \"postgres\" needs a URL") }
+            let store = try PostgresStore.create(url: url, password: config.store.password?.value)
+            return (store, store.location)
+        }
+    }
+
+    static func createSQLiteStore(path: String, replacing: Bool) throws -> (any PlatformWriter, String) {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) {
+            guard replacing else { throw ValidationError("\(path) exists; pass --force to replace it") }
+            for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+        }
+        return (try SQLiteStore.create(path: path), path)
     }
 
     func cycle(_ store: any MessageStore, logger: Logger) -> Cycle {
