@@ -73,6 +73,7 @@ struct Wiring {
         settings.retryInitial = TimeInterval(config.delivery.retryInitial)
         settings.retryMax = TimeInterval(config.delivery.retryMax)
         settings.lifetime = TimeInterval(config.delivery.lifetime)
+        settings.lease = TimeInterval(config.delivery.lease)
         settings.smsMaxSegments = config.sms.maxSegments
         settings.senders = config.email.transport == .smtp ? config.email.senders : 1
         let links = SignInLink(secret: secret.value, baseURL: config.links.baseURL, ttl: TimeInterval(config.links.ttl))

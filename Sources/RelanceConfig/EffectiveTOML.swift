@@ -61,6 +61,7 @@ extension Config {
         w.set("retry_max", Self.duration(delivery.retryMax))
         w.set("lifetime", Self.duration(delivery.lifetime))
         w.set("shutdown_grace", Self.duration(delivery.shutdownGrace))
+        w.set("lease", Self.duration(delivery.lease))
 
         w.table("calendar")
         w.set("region", calendar.region.rawValue)

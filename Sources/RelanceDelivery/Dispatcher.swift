@@ -57,11 +57,14 @@ public struct Dispatcher: Sendable {
     public func drain(now: Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
                       keepGoing: () -> Bool = { true }) throws -> Report {
         let progress = Progress()
+        let drainStarted = ContinuousClock.now
         var seen = Set<Int64>()
         while true {
-            // Claimed rows are leased: another replica's drain skips them until the lease ends.
-            let batch = try store.claimDue(now: now, limit: settings.batchSize,
-                                           leaseUntil: now.addingTimeInterval(settings.lease)).filter { !seen.contains($0.id) }
+            // Claimed rows are leased: another replica's drain skips them until the lease ends,
+            // counted from this claim (a long drain's later batches get a full lease too).
+            let elapsed = drainStarted.duration(to: .now)
+            let leaseUntil = now.addingTimeInterval(settings.lease + Double(elapsed.components.seconds))
+            let batch = try store.claimDue(now: now, limit: settings.batchSize, leaseUntil: leaseUntil).filter { !seen.contains($0.id) }
             if batch.isEmpty { break }
             seen.formUnion(batch.map(\.id))
             progress.next = 0

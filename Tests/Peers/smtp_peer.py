@@ -34,6 +34,7 @@ p.add_argument("--rcpt-times", type=int, default=0)
 p.add_argument("--rcpt-reject", action="append", default=[], help="always answer 550 for this address")
 p.add_argument("--data-code", type=int)
 p.add_argument("--data-times", type=int, default=0)
+p.add_argument("--data-delay", type=float, default=0, help="seconds to wait before answering DATA (a slow server)")
 args = p.parse_args()
 os.makedirs(args.out, exist_ok=True)
 
@@ -55,6 +56,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if args.data_delay:
+            await asyncio.sleep(args.data_delay)
         if args.data_code and (args.data_times < 0 or state["data_failed"] < args.data_times):
             state["data_failed"] += 1
             return f"{args.data_code} {args.data_code // 100}.3.0 scripted DATA failure"
