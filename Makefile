@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:/opt/swift/bin:$(PATH)
 BIN := .build/debug/relance
 
-.PHONY: deps build demo test bench bench-smtp clean install
+.PHONY: deps build demo test test-instants bench bench-smtp clean install
 
 deps:
 	@scripts/install-deps.sh
@@ -27,6 +27,18 @@ demo: build
 test: deps
 	swift build --build-tests
 	swift test --skip-build
+	@$(MAKE) --no-print-directory test-instants
+
+# The suites whose daemon reads the clock, again with the daemon's clock set
+# (RELANCE_TEST_NOW, for tests only) to instants where the calendar bites:
+# a Sunday 07:10 UTC, both 2026 DST nights, Christmas Eve 23:30 Paris, a weekday 10:00 Paris.
+TIME_SENSITIVE := JournaldTests|StatusTests|RunNotifyTests|DaemonClockTests
+INSTANTS := 2026-11-29T07:10:00Z 2026-03-29T01:30:00Z 2026-10-25T01:30:00Z 2026-12-24T22:30:00Z 2026-12-02T09:00:00Z
+test-instants:
+	@for t in $(INSTANTS); do \
+		echo "== time-sensitive suites as of RELANCE_TEST_NOW=$$t"; \
+		RELANCE_TEST_NOW=$$t swift test --skip-build --filter '$(TIME_SENSITIVE)' || exit 1; \
+	done
 
 # One tick on stores of 100k and 1M requests next to raw sqlite3 (release build).
 bench: deps

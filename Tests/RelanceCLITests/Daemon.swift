@@ -16,6 +16,8 @@ final class DaemonProcess {
         process.arguments = ["-c", script, Relance.binary.path, "run", "--config", config.path]
         var env = ProcessInfo.processInfo.environment
         for key in ["CREDENTIALS_DIRECTORY", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] { env[key] = nil }
+        // The daemon's clock starts at the fixture's instant, whatever the real time is.
+        for (k, v) in TestInstant.environment { env[k] = v }
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.currentDirectoryURL = dir
@@ -98,13 +100,16 @@ final class NotifySocket {
 
 enum DaemonFixture {
     /// A demo store and a daemon config with a 1 s poll and file transports, in a fresh folder.
-    /// The demo is made as of the clock, since the daemon's cycles run at the clock's now.
+    /// The demo is made as of `TestInstant.now`, where `DaemonProcess` starts the daemon's clock.
     /// `catchUp` bounds the first cycle's work: "0s" keeps it short, "1 days" gives every rule something to do.
     static func make(catchUp: String = "0s", email: String = "", smsSpool: String = "spool/sms",
-                     extra: String = "") throws -> (dir: URL, config: URL) {
+                     extra: String = "", now: String = TestInstant.text) throws -> (dir: URL, config: URL) {
         let dir = try Relance.temporaryDirectory()
-        let demo = try Relance.run(["demo", "--store", dir.appendingPathComponent("store.sqlite").path])
-        guard demo.status == 0 else { throw POSIXError(.EIO) }
+        let demo = try Relance.run(["demo", "--store", dir.appendingPathComponent("store.sqlite").path, "--now", now])
+        guard demo.status == 0 else {
+            try? FileManager.default.removeItem(at: dir)
+            throw POSIXError(.EIO)
+        }
         let config = dir.appendingPathComponent("relance.toml")
         try configText(catchUp: catchUp, email: email, smsSpool: smsSpool, extra: extra)
             .write(to: config, atomically: true, encoding: .utf8)

@@ -16,11 +16,15 @@ struct JournaldTests {
     static let secretBody = "Corps secret du message \(UUID().uuidString)"
     static let oldKey = "reminder:request:old-sms"
     static let oldName = "Docteur Ancien Secret"
+    static let freshKey = "patient_message_alert:message:fresh-sms"
+    static let freshName = "Docteur Récent Secret"
 
     typealias Entry = [String: String]
 
     @Test func structuredEntriesWithMessageIDsAndNothingPrivate() throws {
         // SMS cannot be spooled (the folder's parent is a file): temporary failures, so deferred rows.
+        // Everything runs as of TestInstant.now (the daemon's clock starts there too); what must happen at
+        // any instant (a skipped row, a deferred SMS, a dead one) is seeded, not left to the demo's calendar.
         let (dir, config) = try DaemonFixture.make(
             catchUp: "1 days", email: "username = \"relance\"\npassword_file = \"smtp-password\"", smsSpool: "blocked/sms")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -32,20 +36,23 @@ struct JournaldTests {
             try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
             try db.execute(sql: """
                 INSERT INTO messages (id, request_id, author, author_id, body, created_at)
-                SELECT 999999, id, 'robot', patient_id, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minutes')
+                SELECT 999999, id, 'robot', patient_id, ?, ?
                 FROM requests ORDER BY id DESC LIMIT 1
-                """, arguments: [Self.secretBody])
+                """, arguments: [Self.secretBody, TestInstant.text(adding: -60)])
             try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
             // An SMS decided three days ago, past the 2-day lifetime: its temporary failure makes it dead.
-            try db.execute(sql: """
-                INSERT INTO relance_decisions (key, rule, decided_at, content)
-                VALUES ('\(Self.oldKey)', 'reminder', strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3 days'), '{}');
-                INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id, recipient_name,
-                    locale, timezone, not_before, created_at, updated_at)
-                VALUES ('\(Self.oldKey)', 'sms', '+33600000042', 'practitioner', 1, '\(Self.oldName)', 'fr', 'Europe/Paris',
-                    strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3 days'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3 days'),
-                    strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3 days'));
-                """)
+            // An SMS decided a minute ago and due now, whatever the quiet hours: its failure defers it.
+            let threeDaysAgo = TestInstant.text(adding: -3 * 86_400), aMinuteAgo = TestInstant.text(adding: -60)
+            for (key, rule, phone, name, at) in [(Self.oldKey, "reminder", "+33600000042", Self.oldName, threeDaysAgo),
+                                                  (Self.freshKey, "patient_message_alert", "+33600000043", Self.freshName, aMinuteAgo)] {
+                try db.execute(sql: "INSERT INTO relance_decisions (key, rule, decided_at, content) VALUES (?, ?, ?, '{}')",
+                               arguments: [key, rule, at])
+                try db.execute(sql: """
+                    INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id, recipient_name,
+                        locale, timezone, not_before, created_at, updated_at)
+                    VALUES (?, 'sms', ?, 'practitioner', 1, ?, 'fr', 'Europe/Paris', ?, ?, ?)
+                    """, arguments: [key, phone, name, at, at, at])
+            }
         }
         let queries = ["RELANCE_RULE=reminder", "RELANCE_RULE=patient_message_alert", "MESSAGE_ID=\(Self.ids.dead)"]
         try queries.joined(separator: "\n").write(to: dir.appendingPathComponent("queries"), atomically: true, encoding: .utf8)
@@ -54,6 +61,7 @@ struct JournaldTests {
         let run = Process()
         run.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         run.arguments = ["--mount", "--propagation", "private", script.path, Relance.binary.path, dir.path]
+        run.environment = ProcessInfo.processInfo.environment.merging(TestInstant.environment) { $1 }
         let log = dir.appendingPathComponent("script.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         run.standardOutput = try FileHandle(forWritingTo: log)
@@ -84,7 +92,7 @@ struct JournaldTests {
         let decisions = mine.filter { $0["MESSAGE_ID"] == Self.ids.decision }
         #expect(decisions.allSatisfy { $0["PRIORITY"] == "6" && $0["RELANCE_RULE"] != nil })
         let perRule = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT rule, COUNT(*) AS n FROM relance_decisions WHERE key <> '\(Self.oldKey)' GROUP BY rule")
+            try Row.fetchAll(db, sql: "SELECT rule, COUNT(*) AS n FROM relance_decisions WHERE key NOT IN ('\(Self.oldKey)', '\(Self.freshKey)') GROUP BY rule")
                 .map { ($0["rule"] as String, $0["n"] as Int) }
         }
         #expect(!perRule.isEmpty)
@@ -125,6 +133,7 @@ struct JournaldTests {
         let reminders = try Self.entries(dir.appendingPathComponent("query-0.json"))
         let reminderDecisions = perRule.first { $0.0 == "reminder" }?.1 ?? 0
         #expect(reminders.filter { $0["MESSAGE_ID"] == Self.ids.decision }.count == reminderDecisions)
+        #expect(reminders.count == mine.filter { $0["RELANCE_RULE"] == "reminder" }.count)
         #expect(!reminders.isEmpty && reminders.allSatisfy { $0["RELANCE_RULE"] == "reminder" })
         #expect(reminders.filter { $0["MESSAGE_ID"] == Self.ids.decision }.allSatisfy { $0["RELANCE_REQUEST_ID"] != nil })
         let alerts = try Self.entries(dir.appendingPathComponent("query-1.json"))
@@ -139,14 +148,16 @@ struct JournaldTests {
             for (key, value) in e where !key.hasPrefix("_") { text += "\(key)=\(value)\n" }
         }
         let haystack = text.utf8CString
-        #expect(Self.find("RELANCE_RULE=reminder", in: haystack) == (reminderDecisions > 0))
+        // The search finds what is there (the seeded dead reminder, at least) and only that.
+        #expect(Self.find("RELANCE_RULE=reminder", in: haystack) == !reminders.isEmpty)
+        #expect(!Self.find("RELANCE_RULE=no-such-rule", in: haystack))
         let leaks = forbidden.filter { Self.find($0, in: haystack) }
         #expect(leaks.isEmpty, "\(leaks.prefix(5))")
     }
 
     /// Bodies, names, procedures, addresses, link tokens, the link secret and the SMTP password.
     static func privateStrings(store: DatabaseQueue, dir: URL) throws -> Set<String> {
-        var strings: Set<String> = [password, secretBody, oldName]
+        var strings: Set<String> = [password, secretBody, oldName, freshName]
         try store.read { db in
             for sql in ["SELECT body FROM messages", "SELECT display_name FROM patients",
                         "SELECT display_name FROM practitioners", "SELECT display_name FROM assistants",

@@ -10,7 +10,7 @@ import UnixSignals
 ///
 /// One cycle every `poll_interval`, never two at once: a cycle runs on its own
 /// thread and the loop waits for its end before scheduling the next. The loop
-/// alone reads the clock, sends `WATCHDOG=1`, applies reloads between cycles,
+/// alone reads the clock (`wallClock`, which tests may set; see `DaemonClock`), sends `WATCHDOG=1`, applies reloads between cycles,
 /// and on a graceful shutdown lets the cycle in flight finish its current send
 /// for at most `delivery.shutdown_grace`.
 struct Daemon: Service {
@@ -38,6 +38,8 @@ struct Daemon: Service {
     let notifier: SystemdNotifier
     /// Half of `WATCHDOG_USEC`, when the watchdog is on for this process.
     let watchdogPing: Duration?
+    /// The cycles' `now`: the system clock, or the instant set by `RELANCE_TEST_NOW`.
+    let wallClock: DaemonClock
     let inbox = Inbox<Event>()
     let control = CycleControl()
 
@@ -63,6 +65,7 @@ struct Daemon: Service {
         let clock = ContinuousClock()
         var current = first
         notifier.ready(status: "started, first cycle now")
+        if let notice = wallClock.testNotice { logger.warning("\(notice)") }
         logger.notice("relance started", metadata: ["poll_interval": "\(current.config.store.pollInterval)s",
                                                     "watchdog": "\(watchdogPing.map { "\($0 * 2)" } ?? "off")"])
         var nextCycle = clock.now
@@ -117,7 +120,7 @@ struct Daemon: Service {
             if !running, !stopping, now >= nextCycle {
                 running = true
                 nextCycle = now.advanced(by: .seconds(current.config.store.pollInterval))
-                start(current, at: Date())
+                start(current, at: wallClock.now())
             }
         }
     }

@@ -15,6 +15,13 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try config.load()
         let logger = makeLogger(level: config.log.level)
+        let wallClock: DaemonClock
+        do {
+            wallClock = try DaemonClock()
+        } catch {
+            logger.critical("cannot start: \(error)", metadata: ["error": "\(error)"])
+            throw exConfig
+        }
         let generation: Generation
         do {
             generation = try Generation.build(config, logger: logger)
@@ -26,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let daemon = Daemon(configPath: config.file, first: generation, logger: logger, notifier: SystemdNotifier(),
-                            watchdogPing: SystemdNotifier.watchdogPingInterval())
+                            watchdogPing: SystemdNotifier.watchdogPingInterval(), wallClock: wallClock)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
