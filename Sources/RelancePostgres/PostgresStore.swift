@@ -52,13 +52,18 @@ public final class PostgresStore: MessageStore, @unchecked Sendable {
     func withConnection<T>(_ body: (PGConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let c = try connected()
+        let c: PGConnection
+        do {
+            c = try connected()
+        } catch let error as PostgresError {
+            throw StoreUnavailable(location: location, reason: error.message)
+        }
         do {
             return try body(c)
         } catch let error as PostgresError where error.connectionLost || !c.isOK {
             connection = nil
             depth = 0
-            throw error
+            throw StoreUnavailable(location: location, reason: error.message)
         }
     }
 

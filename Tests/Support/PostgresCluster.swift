@@ -13,11 +13,14 @@ public final class PostgresCluster: Sendable {
     public static let password = "relance-test-password"
 
     /// The one cluster of this test process, started on first use.
-    public static let shared: Result<PostgresCluster, any Error> = Result { try PostgresCluster() }
+    public static let shared: Result<PostgresCluster, any Error> = Result { try PostgresCluster(shared: true) }
+
+    /// A cluster of its own, for a test that stops or restarts it; the test calls `stop()`.
+    public static func makePrivate() throws -> PostgresCluster { try PostgresCluster(shared: false) }
 
     public static func get() throws -> PostgresCluster { try shared.get() }
 
-    private init() throws {
+    private init(shared: Bool) throws {
         bin = try Self.findBin()
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("relance-pg-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: dir + "/sock", withIntermediateDirectories: true)
@@ -27,12 +30,11 @@ public final class PostgresCluster: Sendable {
                                        "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
                                        "--no-sync", "--no-instructions"])
         port = try Self.freePort()
-        try Self.run(bin + "/pg_ctl", ["-D", dir + "/data", "-l", dir + "/log", "-w", "-t", "60", "-o",
-                                       "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=\(dir)/sock "
-                                       + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-                                       "start"])
-        Self.started.withLock { $0 = (bin, dir) }
-        atexit { PostgresCluster.stopAtExit() }
+        try startServer()
+        if shared {
+            Self.started.withLock { $0 = (bin, dir) }
+            atexit { PostgresCluster.stopAtExit() }
+        }
     }
 
     static let started = LockedBox<(String, String)?>(nil)
@@ -61,9 +63,22 @@ public final class PostgresCluster: Sendable {
         return name
     }
 
-    /// `pg_ctl stop` then `start` (the tests of a lost connection).
-    public func restart() throws {
-        try Self.run(bin + "/pg_ctl", ["-D", dir + "/data", "-m", "fast", "-w", "restart"])
+    /// `pg_ctl stop` (fast: connections are cut), for the tests of a lost connection.
+    public func stopServer() throws {
+        try Self.run(bin + "/pg_ctl", ["-D", dir + "/data", "-m", "fast", "-w", "stop"])
+    }
+
+    /// `pg_ctl start` again, on the same port.
+    public func startServer() throws {
+        let options = "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=\(dir)/sock "
+            + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        try Self.run(bin + "/pg_ctl", ["-D", dir + "/data", "-l", dir + "/log", "-w", "-t", "60", "-o", options, "start"])
+    }
+
+    /// Stops the server (if running) and removes its folder.
+    public func destroy() {
+        _ = try? Self.run(bin + "/pg_ctl", ["-D", dir + "/data", "-m", "immediate", "-w", "stop"], allowFailure: true)
+        try? FileManager.default.removeItem(atPath: dir)
     }
 
     static func findBin() throws -> String {

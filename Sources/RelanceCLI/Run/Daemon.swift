@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelanceConfig
+import RelanceStore
 import RelanceSystemd
 import ServiceLifecycle
 import Synchronization
@@ -74,6 +75,7 @@ struct Daemon: Service {
         var running = false, stopping = false, reloadWanted = false
         var graceEnds: ContinuousClock.Instant?
         var progressAtPing = control.progress.load(ordering: .relaxed)
+        var failing: String?
 
         while true {
             let deadline = [running || stopping ? nil : nextCycle, nextPing, graceEnds].compactMap { $0 }.min()
@@ -94,7 +96,7 @@ struct Daemon: Service {
                 if running { reloadWanted = true } else { current = reload(current) }
             case .cycleEnded(let result)?:
                 running = false
-                report(result)
+                report(result, failing: &failing)
                 if stopping {
                     logger.notice("stopped")
                     return
@@ -134,9 +136,15 @@ struct Daemon: Service {
         }
     }
 
-    func report(_ result: Result<Generation.Summary, any Error>) {
+    /// A failure is logged once, however many cycles it lasts (`failing` remembers it),
+    /// and its end once: a database down for ten minutes is two lines, not six hundred.
+    func report(_ result: Result<Generation.Summary, any Error>, failing: inout String?) {
         switch result {
         case .success(let s):
+            if let failure = failing {
+                logger.notice("cycles succeed again after: \(failure)", metadata: ["event": "recovered"])
+                failing = nil
+            }
             notifier.status(s.statusLine)
             logger.info("\(s.statusLine)", metadata: [
                 "event": "cycle", "decisions": "\(s.decisions)", "sent": "\(s.delivery.sent)",
@@ -145,6 +153,9 @@ struct Daemon: Service {
             ])
         case .failure(let error):
             notifier.status("last cycle failed: \(error)")
+            let kind = error is StoreUnavailable ? "the store is unavailable" : "\(error)"
+            guard kind != failing else { return }
+            failing = kind
             logger.error("cycle failed: \(error)", metadata: ["error": "\(error)"])
         }
     }
