@@ -8,6 +8,7 @@ import Testing
 /// cleanly, the failure is logged once, the daemon reconnects, and nothing is lost.
 @Suite(.serialized) struct PostgresOutageTests {
     @Test func aDatabaseOutageUnderARunningDaemonLosesNothing() throws {
+        var clock = DaemonTime()
         let cluster = try PostgresCluster.makePrivate()
         defer { cluster.destroy() }
         let url = cluster.url(try cluster.createDatabase())
@@ -24,8 +25,8 @@ import Testing
         try db.execute("INSERT INTO practitioners (id, display_name, email) VALUES (1, 'Dr 1', 'dr1@example.fr')")
         try db.execute("INSERT INTO patients (id, display_name, email) VALUES (1, 'Patient', 'p@example.org')")
         func newRequest(_ id: Int, _ db: PostgresStore) throws {
-            try db.execute("INSERT INTO requests (id, practitioner_id, patient_id, created_at, updated_at) VALUES ($1, 1, 1, now(), now())", [String(id)])
-            try db.execute("INSERT INTO messages (id, request_id, author, author_id, body, created_at) VALUES ($1, $1, 'patient', 1, 'Bonjour', now())", [String(id)])
+            try db.execute("INSERT INTO requests (id, practitioner_id, patient_id, created_at, updated_at) VALUES ($1, 1, 1, $2, $2)", [String(id), clock.text])
+            try db.execute("INSERT INTO messages (id, request_id, author, author_id, body, created_at) VALUES ($1, $1, 'patient', 1, 'Bonjour', $2)", [String(id), clock.text])
         }
         func alerts(_ db: PostgresStore) throws -> [String] {
             try db.rows("""
@@ -44,6 +45,7 @@ import Testing
             return found
         }
 
+        clock = DaemonTime()
         let daemon = try DaemonProcess(config: config, environment: [:], watchdogPID: false, in: dir)
         defer { daemon.kill9() }
         try newRequest(1, db)

@@ -19,6 +19,8 @@ struct Daemon: Service {
         case cycleEnded(Result<Generation.Summary, any Error>)
         case reload
         case stop
+        /// The store signalled a commit: a cycle now rather than at the next poll.
+        case wake
     }
 
     /// Shared with the cycle's thread: the stop request, and progress for the watchdog.
@@ -51,6 +53,7 @@ struct Daemon: Service {
             group.addTask { [inbox] in
                 for await _ in hangups { await inbox.post(.reload) }
             }
+            WakeSource.start(store: first.store, logger: logger) { [inbox] in Task { await inbox.post(.wake) } }
             await withGracefulShutdownHandler {
                 await loop()
             } onGracefulShutdown: { [inbox, control, notifier] in
@@ -76,6 +79,7 @@ struct Daemon: Service {
         var graceEnds: ContinuousClock.Instant?
         var progressAtPing = control.progress.load(ordering: .relaxed)
         var failing: String?
+        var wakeWanted = false
 
         while true {
             let deadline = [running || stopping ? nil : nextCycle, nextPing, graceEnds].compactMap { $0 }.min()
@@ -94,8 +98,11 @@ struct Daemon: Service {
                 logger.notice("stopping: the cycle in flight has \(grace)s to finish its send")
             case .reload?:
                 if running { reloadWanted = true } else { current = reload(current) }
+            case .wake?:
+                if running { wakeWanted = true } else { nextCycle = now }
             case .cycleEnded(let result)?:
                 running = false
+                if wakeWanted { wakeWanted = false; nextCycle = now }
                 report(result, failing: &failing)
                 if stopping {
                     logger.notice("stopped")
