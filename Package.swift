@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "RelanceConfigTests", dependencies: ["RelanceConfig"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RelanceStoreTests", dependencies: [
-            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceTestSupport",
+            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceTestSupport", "RelancePostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RelanceEngineTests", dependencies: [
@@ -97,6 +97,7 @@ let package = Package(
         ]),
         .testTarget(name: "RelanceCLITests", dependencies: [
             "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig", "RelanceTestSupport",
+            "RelancePostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]

@@ -41,10 +41,37 @@ extension PostgresStore {
                 """)
             let applied = Set(try c.exec("SELECT id FROM relance_migrations").rows.compactMap { $0.text(0) })
             for m in RelanceMigrations.all(.postgres) where !applied.contains(m.id) {
-                try c.exec(m.sql)
+                for statement in Self.statements(m.sql) {
+                    // Only a table's owner may index it, even when the index exists: one the platform
+                    // created beforehand (a least-privilege relance role) is left as it is.
+                    if let name = Self.indexName(statement),
+                       try c.exec("SELECT to_regclass($1) IS NOT NULL", [name]).bool(0, 0) == true { continue }
+                    try c.exec(statement)
+                }
                 try c.exec("INSERT INTO relance_migrations (id) VALUES ($1)", [m.id])
             }
         }
+    }
+
+    /// A migration's statements (they end with `;` at the end of a line), without comment lines.
+    static func statements(_ sql: String) -> [String] {
+        var out: [String] = [], current = ""
+        for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("--") || trimmed.isEmpty { continue }
+            current += line + "\n"
+            if trimmed.hasSuffix(";") { out.append(current); current = "" }
+        }
+        if !current.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { out.append(current) }
+        return out
+    }
+
+    /// `name` of a `CREATE INDEX IF NOT EXISTS name ON …`.
+    static func indexName(_ statement: String) -> String? {
+        let words = statement.split(whereSeparator: \.isWhitespace)
+        guard words.count > 6, words[0].uppercased() == "CREATE", words[1].uppercased() == "INDEX",
+              words[2].uppercased() == "IF", words[3].uppercased() == "NOT", words[4].uppercased() == "EXISTS" else { return nil }
+        return String(words[5])
     }
 
     /// Migrations applied, in order.
