@@ -13,7 +13,9 @@ build: deps
 
 # Builds, creates a demo store in var/, runs one poll cycle on it with the
 # file transports: emails land in var/spool/email/*.eml, SMS in var/spool/sms/*.json.
+# The demo secret is published (git checks it out 0644): made private, as relance requires.
 demo: build
+	chmod 600 Config/demo-link-secret
 	$(BIN) check-config Config/demo.toml > /dev/null
 	rm -rf var/spool
 	$(BIN) demo --store var/demo.sqlite --force
@@ -25,6 +27,7 @@ demo: build
 	@echo "      $(BIN) explain --config Config/demo.toml 1"
 
 test: deps
+	chmod 600 Config/demo-link-secret
 	swift build --build-tests
 	swift test --skip-build
 	@$(MAKE) --no-print-directory test-instants

@@ -78,7 +78,9 @@ let package = Package(
         .testTarget(name: "RelanceCoreTests", dependencies: [
             "RelanceCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "RelanceConfigTests", dependencies: ["RelanceConfig"],
+        .testTarget(name: "RelanceConfigTests", dependencies: [
+            "RelanceConfig", .product(name: "PropertyBased", package: "swift-property-based"),
+        ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RelanceStoreTests", dependencies: [
             "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceTestSupport", "RelancePostgres",
@@ -94,6 +96,7 @@ let package = Package(
         .testTarget(name: "RelanceDeliveryTests", dependencies: [
             "RelanceCore", "RelanceStore", "RelanceDelivery", "RelanceTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RelanceCLITests", dependencies: [
             "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig", "RelanceTestSupport",

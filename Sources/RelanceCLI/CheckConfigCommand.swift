@@ -16,19 +16,11 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         let config: Config
         do {
-            config = try ConfigLoader.load(path: file)
+            // The validation run, tick and a reload use, minus opening the store.
+            config = try ConfigCheck.load(path: file)
         } catch {
             for e in error.errors { printError(e.description) }
             throw exConfig
-        }
-        // Templates are parsed here, as at start: a broken one never fails a send.
-        if config.email.transport != .none {
-            do {
-                _ = try TemplateSet.load(overrides: config.email.templates)
-            } catch {
-                for p in error.problems { printError("\(file): email.templates: \(p)") }
-                throw exConfig
-            }
         }
         print(config.effectiveTOML(), terminator: "")
         if config.links.secret == nil {

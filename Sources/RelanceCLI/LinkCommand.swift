@@ -26,11 +26,15 @@ struct LinkCommand: ParsableCommand {
             let link = SignInLink(secret: secret.value, baseURL: config.links.baseURL, ttl: TimeInterval(config.links.ttl))
             var t = token
             if let range = t.range(of: "jeton=") { t = String(t[range.upperBound...].prefix { $0 != "&" }) }
+            func claims(_ c: SignInLink.Claims) -> String {
+                "\(c.recipientKind.rawValue) \(c.recipientID), request \(c.requestID)"
+                    + (c.proposedPractitionerID.map { ", proposing practitioner \($0)" } ?? "")
+            }
             switch link.verify(t, now: now.instant) {
             case .valid(let c):
-                print("valid: \(c.recipientKind.rawValue) \(c.recipientID), request \(c.requestID), expires \(Timestamp.format(c.expires))")
+                print("valid: \(claims(c)), expires \(Timestamp.format(c.expires))")
             case .expired(let c):
-                print("expired: \(c.recipientKind.rawValue) \(c.recipientID), request \(c.requestID), expired \(Timestamp.format(c.expires))")
+                print("expired: \(claims(c)), expired \(Timestamp.format(c.expires))")
                 throw ExitCode(1)
             case .forged:
                 print("forged: the signature does not match this secret")

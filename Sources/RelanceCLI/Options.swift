@@ -8,10 +8,10 @@ struct ConfigOption: ParsableArguments {
     @Option(name: .long, help: "The config file.")
     var config: String = "/etc/relance/relance.toml"
 
-    /// Loads the config or prints every error as FILE:LINE: key: message and exits 78.
+    /// Loads and checks the config (``ConfigCheck``) or prints every error as FILE:LINE: key: message and exits 78.
     func load() throws -> Config {
         do {
-            return try ConfigLoader.load(path: config)
+            return try ConfigCheck.load(path: config)
         } catch {
             for e in error.errors { printError(e.description) }
             throw exConfig

@@ -26,7 +26,7 @@ struct TickCommand: ParsableCommand {
         let wiring = Wiring(config: config)
         let at = now.instant
         do {
-            let store = try wiring.openStore()
+            let store = try wiring.openStore(logger: log)
             let dispatcher = dryRun ? nil : try wiring.dispatcher(store, logger: log)
             let report = try wiring.cycle(store, logger: log).run(now: at, dryRun: dryRun)
             for d in report.decisions where json {

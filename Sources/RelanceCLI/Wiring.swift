@@ -12,12 +12,22 @@ import RelanceStore
 struct Wiring {
     let config: Config
 
-    /// The store the config names, opened and migrated.
-    func openStore() throws -> any MessageStore {
+    /// The store the config names, opened and migrated. For SQLite, what this changes in the
+    /// platform's file (WAL, `relance_*` indexes) is logged once, on the start that makes the change.
+    func openStore(logger: Logger? = nil) throws -> any MessageStore {
         switch config.store.engine {
         case .sqlite:
             guard let path = config.store.path else { throw WiringError("store.path: engine = \"sqlite\" needs the file") }
-            return try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
+            let changes = SQLiteStore.platformChanges(path: path)
+            let store = try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
+            for change in changes {
+                if let logger {
+                    logger.notice("store \(path): relance is \(change)", metadata: ["event": "store_changed"])
+                } else {
+                    printError("note: store \(path): relance is \(change)")
+                }
+            }
+            return store
         case .postgres:
             guard let url = config.store.url else { throw WiringError("store.url: engine = \"postgres\" needs a URL") }
             return try PostgresStore(url: url, password: config.store.password?.value)
@@ -55,7 +65,11 @@ struct Wiring {
         guard let secret = config.links.secret else {
             throw WiringError("links: no link secret: set links.secret_file, or run under systemd with LoadCredential=\(LinksConfig.credentialName):…")
         }
-        guard let from = Mailbox(parsing: config.email.from) else { throw WiringError("email.from: not a mailbox") }
+        // The sender goes out as its wire form too: a Unicode domain as its A-label.
+        guard let parsed = Mailbox(parsing: config.email.from), let address = try? EmailAddress(parsed.address) else {
+            throw WiringError("email.from: not a mailbox")
+        }
+        let from = Mailbox(name: parsed.name, address: address.wire)
         let email: (any RelanceDelivery.EmailTransport)?
         switch config.email.transport {
         case .file: email = FileEmailTransport(folder: config.email.spool ?? "spool/email")

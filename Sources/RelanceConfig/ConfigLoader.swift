@@ -29,6 +29,11 @@ public enum ConfigLoader {
 
     /// Parses and validates `text` as if read from `file` (which names errors and anchors relative paths).
     public static func parse(text: String, file: String, environment: [String: String]) throws(ConfigErrors) -> Config {
+        // toml++ asserts (aborts, or assumes in a release build) on a header such as `[=`: refused here first.
+        if let line = KeyLocator(text: text).malformedHeaderLine {
+            throw ConfigErrors([ConfigError(file: file, line: line, key: "(syntax)",
+                                            message: "a table header must start with its name, as in [store]")])
+        }
         let document: [String: TOMLNode]
         do {
             document = TOMLNode.entries(of: try TOMLTable(string: text))

@@ -7,12 +7,16 @@
 /// parsed by TOMLKit when errors are located.
 public struct KeyLocator: Sendable {
     private var lines: [[String]: Int] = [:]
+    /// The first line whose table header does not start with a key (`[=`, `[ #`, `[\r`): the
+    /// TOML parser asserts on those instead of reporting them, so the loader reports them first.
+    public private(set) var malformedHeaderLine: Int?
 
     /// Scans `text`.
     public init(text: String) {
         var scanner = Scanner(bytes: Array(text.utf8))
         scanner.scanDocument()
         lines = scanner.lines
+        malformedHeaderLine = scanner.malformedHeaderLine
     }
 
     /// The 1-based line where `path` is defined, or nil when the text does not define it.
@@ -43,6 +47,7 @@ private struct Scanner {
     var index = 0
     var line = 1
     var lines: [[String]: Int] = [:]
+    var malformedHeaderLine: Int?
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -68,6 +73,7 @@ private struct Scanner {
 
     mutating func scanDocument() {
         var table: [String] = []
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }  // a UTF-8 byte order mark, as the parser skips it
         while true {
             skipBlanks(newlines: true)
             guard let c = current else { return }
@@ -78,6 +84,10 @@ private struct Scanner {
                 advance()
                 if isArrayOfTables { advance() }
                 skipBlanks(newlines: false)
+                if let c = current, !isBareKeyByte(c), c != UInt8(ascii: "\""), c != UInt8(ascii: "'"), c != UInt8(ascii: "]"),
+                   malformedHeaderLine == nil {
+                    malformedHeaderLine = startLine
+                }
                 if let key = scanKey() {
                     table = key
                     record(key, line: startLine)

@@ -19,7 +19,7 @@ final class LoadContext {
     /// Records an error at `path`, on the line of the key or of its nearest table.
     func report(_ path: [String], _ message: String) {
         errors.append(ConfigError(file: file, line: locator.line(for: path),
-                                  key: path.joined(separator: "."), message: message))
+                                  key: path.joined(separator: "."), message: TextChecks.oneLine(message)))
     }
 
     /// Records that a required table is absent, once per table.

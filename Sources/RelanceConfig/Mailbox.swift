@@ -1,4 +1,5 @@
 import Foundation
+import RelanceCore
 
 /// Checks the `email.from` mailbox: `Display Name <local@domain>` or a bare `local@domain`.
 enum Mailbox {
@@ -25,12 +26,8 @@ enum Mailbox {
         return nil
     }
 
+    /// RFC 5321/5322 addr-spec, as for every recipient (``EmailAddress``).
     private static func isAddress(_ address: Substring) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, let local = parts.first, let domain = parts.last,
-              !local.isEmpty, !domain.isEmpty else { return false }
-        let forbidden: Set<Character> = [" ", "\t", "<", ">", "(", ")", ",", ";", ":", "\\", "\"", "[", "]"]
-        guard !address.contains(where: forbidden.contains) else { return false }
-        return !domain.hasPrefix(".") && !domain.hasSuffix(".") && !domain.contains("..")
+        (try? EmailAddress(String(address))) != nil
     }
 }

@@ -31,12 +31,16 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
 
 extension Secret {
     /// Reads a secret file: one trailing newline (LF or CRLF) is trimmed; an empty file is an error.
+    ///
+    /// A `*_file` secret (`checkMode`) must be a regular file readable by its owner only, as ssh
+    /// requires of a private key: a group or world bit set (0640, 0644…) is refused. A systemd
+    /// credential is not checked for mode (systemd makes it private to the service).
     /// - Returns: the secret, or the reason it cannot be used (naming the path and the OS reason).
-    static func read(path: String, credential: String? = nil) -> Result<Secret, SecretFileError> {
-        switch RawFile.bytes(atPath: path, maxBytes: 64 * 1024) {
+    static func read(path: String, credential: String? = nil, checkMode: Bool = true) -> Result<Secret, SecretFileError> {
+        switch RawFile.secretBytes(atPath: path, maxBytes: 64 * 1024) {
         case .failure(let error):
             return .failure(SecretFileError(message: "cannot read secret file \(path): \(error.reason)"))
-        case .success(let bytes):
+        case .success(let (bytes, mode)):
             guard var text = String(bytes: bytes, encoding: .utf8) else {
                 return .failure(SecretFileError(message: "secret file \(path) is not valid UTF-8 text"))
             }
@@ -45,6 +49,10 @@ extension Secret {
             }
             guard !text.isEmpty else {
                 return .failure(SecretFileError(message: "secret file \(path) is empty"))
+            }
+            if checkMode, mode & 0o077 != 0 {
+                return .failure(SecretFileError(message: "secret file \(path) has mode \(String(mode, radix: 8)), open to its group or others: "
+                    + "run chmod 600 \(path) (it must be readable by its owner only, as ssh requires of a key)"))
             }
             return .success(Secret(value: text, source: path, credential: credential))
         }

@@ -44,9 +44,21 @@ extension TableReader {
         return resolved
     }
 
-    /// A URL whose scheme is one of `schemes` (lowercase, without `://`) and that has a host.
-    mutating func url(_ key: String, schemes: [String]) -> String? {
+    /// A URL whose scheme is one of `schemes` (lowercase, without `://`), with a host, a port in
+    /// 1…65535 when one is written, and no user name or password (an inline secret: refused and
+    /// never printed; `allowUser` lets a bare user name through, as PostgreSQL's role).
+    mutating func url(_ key: String, schemes: [String], allowUser: Bool = false) -> String? {
         guard let text = string(key) else { return nil }
+        switch URLCheck.userinfo(text) {
+        case .password:
+            report(key, URLCheck.inlineSecretMessage(secretHome: secretHomeHint(for: key)))
+            return nil
+        case .user where !allowUser:
+            report(key, "the URL must not carry a user name (user@host): " + URLCheck.whereCredentialsGo(secretHomeHint(for: key)))
+            return nil
+        default:
+            break
+        }
         let allowed = TextChecks.list(schemes.map { "\($0)://" }, or: true)
         guard let scheme = schemes.first(where: { text.lowercased().hasPrefix($0 + "://") }) else {
             report(key, "\"\(text)\" must start with \(allowed)")
@@ -60,7 +72,21 @@ extension TableReader {
             report(key, "\"\(text)\" is not a valid \(scheme):// URL: it needs a host, as in \(scheme)://host.example.org")
             return nil
         }
+        if let problem = URLCheck.portProblem(text) {
+            report(key, "\"\(text)\": \(problem)")
+            return nil
+        }
         return text
+    }
+
+    /// Where the credentials of the table holding `key` belong, for the error's hint.
+    private func secretHomeHint(for key: String) -> String {
+        switch path.joined(separator: ".") {
+        case "email": "set email.username, and the password in password_file or the systemd credential smtp-password"
+        case "sms": "put the token in token_file or the systemd credential sms-token"
+        case "store": "give the password to PostgreSQL another way (a ~/.pgpass file, PGPASSFILE, or peer authentication)"
+        default: "a sign-in link's address carries no credentials"
+        }
     }
 
     /// The secret of this table: from `fileKey` when set, else from the systemd credential named
@@ -80,7 +106,7 @@ extension TableReader {
         guard let directory = context.environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return nil }
         let path = PathResolution.absolute(credential, relativeTo: PathResolution.absolute(directory, relativeTo: "/"))
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        switch Secret.read(path: path, credential: credential) {
+        switch Secret.read(path: path, credential: credential, checkMode: false) {
         case .success(let secret): return secret
         case .failure(let failure):
             report(fileKey, "systemd credential \(credential): \(failure.message)")

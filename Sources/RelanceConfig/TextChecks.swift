@@ -11,6 +11,27 @@ enum TextChecks {
         return nil
     }
 
+    /// `s` with its control characters escaped (`\n`, `\u{7F}`), so that an error quoting a value
+    /// stays one line: one error per line is what `check-config` promises.
+    static func oneLine(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isControl) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isControl(u): out += "\\u{\(String(u.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ u: Unicode.Scalar) -> Bool {
+        u.properties.generalCategory == .control || u == "\u{2028}" || u == "\u{2029}"
+    }
+
     /// `a, b and c` (or `a, b or c`).
     static func list(_ items: [String], or: Bool) -> String {
         guard items.count > 1 else { return items.first ?? "" }

@@ -165,6 +165,9 @@ public struct Dispatcher: Sendable {
         switch item.delivery.channel {
         case .email:
             guard let email else { return .skipped(reason: "email transport is none") }
+            // Checked, never rewritten: a bad address ends its row, with the reason (never the address).
+            let to: EmailAddress
+            do { to = try EmailAddress(item.delivery.address) } catch { return .skipped(reason: error.description) }
             var fullText: String?
             if item.rule == .fullTextForward {
                 guard email.isEncrypted else { return .dead(error: "full-text forwarding needs an encrypted SMTP connection") }
@@ -172,7 +175,7 @@ public struct Dispatcher: Sendable {
             }
             let rendered = renderer.render(item, fullText: fullText, parts: [.subject, .text, .html])
             let message = MailMessage(
-                from: settings.from, to: Mailbox(name: item.delivery.recipient.displayName, address: item.delivery.address),
+                from: settings.from, to: Mailbox(name: item.delivery.recipient.displayName, address: to.wire),
                 subject: rendered.subject, date: now,
                 messageID: "relance.\(item.id).\(Self.shortHash(item.decisionKey))@\(settings.from.domain)",
                 text: rendered.text, html: rendered.html)

@@ -27,27 +27,6 @@ public protocol SMSTransport: Sendable {
     func send(_ sms: SMSText, to number: String, outboxID: Int64) -> SendOutcome
 }
 
-/// Writes files into a spool folder atomically (temporary name, then rename), so a
-/// reader never sees half a file and a retry of the same row overwrites, never doubles.
-struct Spool: Sendable {
-    let folder: String
-
-    func write(_ name: String, _ bytes: Data) -> SendOutcome {
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let final = (folder as NSString).appendingPathComponent(name)
-            let temp = (folder as NSString).appendingPathComponent(".\(name).tmp")
-            try bytes.write(to: URL(fileURLWithPath: temp))
-            if fm.fileExists(atPath: final) { try fm.removeItem(atPath: final) }
-            try fm.moveItem(atPath: temp, toPath: final)
-            return .delivered(providerID: name)
-        } catch {
-            return .temporary("cannot write \(folder)/\(name): \(error.localizedDescription)")
-        }
-    }
-}
-
 /// The `.eml` file transport: exactly the bytes SMTP would send, one file per outbox row.
 public struct FileEmailTransport: EmailTransport {
     let spool: Spool

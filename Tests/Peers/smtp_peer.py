@@ -35,6 +35,7 @@ p.add_argument("--rcpt-reject", action="append", default=[], help="always answer
 p.add_argument("--data-code", type=int)
 p.add_argument("--data-times", type=int, default=0)
 p.add_argument("--data-delay", type=float, default=0, help="seconds to wait before answering DATA (a slow server)")
+p.add_argument("--rcpt-log", help="append every RCPT command line, as received, to this file")
 args = p.parse_args()
 os.makedirs(args.out, exist_ok=True)
 
@@ -92,6 +93,12 @@ class CountingSMTP(SMTP):
             state["connections"] += 1
             self.relance_connection = state["connections"]
         self.session.relance_connection = self.relance_connection
+
+    async def smtp_RCPT(self, arg):
+        if args.rcpt_log:
+            with open(args.rcpt_log, "a") as f:
+                f.write(json.dumps("RCPT " + (arg or "")) + "\n")
+        await super().smtp_RCPT(arg)
 
 
 def context():

@@ -118,7 +118,7 @@ enum DaemonFixture {
 
     static func configText(catchUp: String = "0s", email: String = "", smsSpool: String = "spool/sms",
                            extra: String = "") -> String {
-        let secret = Relance.root.appendingPathComponent("Config/demo-link-secret").path
+        let secret = Relance.demoSecret
         return """
             [store]
             path = "store.sqlite"

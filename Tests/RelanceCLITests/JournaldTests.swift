@@ -30,6 +30,7 @@ struct JournaldTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try "not a folder".write(to: dir.appendingPathComponent("blocked"), atomically: true, encoding: .utf8)
         try (Self.password + "\n").write(to: dir.appendingPathComponent("smtp-password"), atomically: true, encoding: .utf8)
+        chmod(dir.appendingPathComponent("smtp-password").path, 0o600)  // a secret file is private to its owner
         let store = try DatabaseQueue(path: dir.appendingPathComponent("store.sqlite").path)
         // A message breaking the contract (an unknown author): a skipped row, whose body must not be logged.
         try store.writeWithoutTransaction { db in

@@ -52,6 +52,14 @@ enum Relance {
         return p
     }
 
+    /// The repository's demo link secret, made private first: git checks files out 0644, and
+    /// relance refuses a secret file open to others (as `make demo` does, it is chmod 600).
+    static var demoSecret: String {
+        let path = root.appendingPathComponent("Config/demo-link-secret").path
+        chmod(path, 0o600)
+        return path
+    }
+
     static func temporaryDirectory() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relance-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -60,7 +68,7 @@ enum Relance {
 
     /// A config for a store and spools in `dir`, file transports, demo secret.
     static func writeConfig(in dir: URL, extra: String = "") throws -> URL {
-        let secret = root.appendingPathComponent("Config/demo-link-secret").path
+        let secret = demoSecret
         let text = """
             [store]
             path = "store.sqlite"

@@ -42,6 +42,7 @@ import Testing
     @Test func demoLoadsWithPathsRelativeToItsFolder() throws {
         let directory = TestPaths.configDirectory.standardizedFileURL.path
         let root = TestPaths.configDirectory.deletingLastPathComponent().standardizedFileURL.path
+        chmod(directory + "/demo-link-secret", 0o600)  // git checks it out 0644; `make demo` does the same
         let config = try ConfigLoader.load(path: directory + "/demo.toml", environment: [:])
         #expect(config.store.path == root + "/var/demo.sqlite")
         #expect(config.email.transport == .file)

@@ -32,7 +32,7 @@ import Testing
     @Test func secretFileNamedLikeACredentialStaysASecretFile() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
-        let path = try dir.write("link-secret", "k\n")
+        let path = try dir.write("link-secret", String(repeating: "k", count: 32) + "\n")
         let text = minimalConfig().replacingOccurrences(
             of: "base_url = \"https://messagerie.example.org\"",
             with: "base_url = \"https://messagerie.example.org\"\nsecret_file = \"\(path)\"")
@@ -49,7 +49,7 @@ import Testing
         try dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\n")
         try dir.write("pw", "pw\n")
         try dir.write("tok", "tok\n")
-        try dir.write("link", "link\n")
+        try dir.write("link", String(repeating: "l", count: 32) + "\n")
         let text = """
             [store]
             engine = "postgres"

@@ -25,14 +25,13 @@ struct TemporaryDirectory {
 
     var path: String { url.path }
 
-    /// Writes `contents` to `name` inside the directory and returns its path.
+    /// Writes `contents` to `name` inside the directory and returns its path; mode 0600 unless
+    /// told (secret files must be private to their owner).
     @discardableResult
-    func write(_ name: String, _ contents: String, permissions: Int? = nil) throws -> String {
+    func write(_ name: String, _ contents: String, permissions: Int = 0o600) throws -> String {
         let file = url.appendingPathComponent(name)
         try contents.write(to: file, atomically: false, encoding: .utf8)
-        if let permissions {
-            try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: file.path)
-        }
+        try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: file.path)
         return file.path
     }
 

@@ -171,7 +171,7 @@ struct Daemon: Service {
     func reload(_ current: Generation) -> Generation {
         notifier.reloading()
         do {
-            let config = try ConfigLoader.load(path: configPath)
+            let config = try ConfigCheck.load(path: configPath)
             let next = try Generation.build(config, logger: logger, reusing: current)
             logThreshold.level = Logger.Level(config.log.level)
             logger.notice("configuration reloaded from \(configPath)", metadata: ["event": "config_reloaded"])

@@ -21,7 +21,7 @@ struct Generation: Sendable {
         if let previous, previous.config.store == config.store {
             store = previous.store
         } else {
-            store = try wiring.openStore()
+            store = try wiring.openStore(logger: logger)
         }
         return Generation(config: config, store: store, cycle: wiring.cycle(store, logger: logger),
                           dispatcher: try wiring.dispatcher(store, logger: logger))

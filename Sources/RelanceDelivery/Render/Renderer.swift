@@ -56,7 +56,7 @@ public struct Renderer: Sendable {
             var o: [String: Any] = [
                 "name": option.displayName,
                 "distance": String(format: "%.1f", option.distanceKm).replacingOccurrences(of: ".", with: r.locale == "en" ? "." : ","),
-                "link": links.url(recipient: r, requestID: requestID, issuedAt: item.decidedAt, extra: "&praticien=\(option.practitionerID)"),
+                "link": links.url(recipient: r, requestID: requestID, issuedAt: item.decidedAt, proposing: option.practitionerID),
             ]
             if let specialty = option.specialty { o["specialty"] = specialty }
             return o

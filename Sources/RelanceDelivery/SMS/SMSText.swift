@@ -46,18 +46,22 @@ public struct SMSText: Sendable, Equatable {
         let plain = words.replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
             .replacingOccurrences(of: "’", with: "'").replacingOccurrences(of: "«", with: "\"").replacingOccurrences(of: "»", with: "\"")
         func compose(_ w: String) -> String { link.map { w.isEmpty ? $0 : "\(w) \($0)" } ?? w }
-        var candidate = SMSText(compose(plain))
+        let candidate = SMSText(compose(plain))
         guard candidate.segments > maxSegments else { return candidate }
         // "…" is not GSM-7: three dots keep a GSM-7 text in GSM-7.
         let ellipsis = SMSText(plain).encoding == .gsm7 ? "..." : "…"
-        var kept = Array(plain)
-        while !kept.isEmpty {
-            kept.removeLast()
-            let shortened = String(kept).trimmingCharacters(in: .whitespaces)
-            candidate = SMSText(compose(shortened.isEmpty ? "" : shortened + ellipsis))
-            if candidate.segments <= maxSegments { return candidate }
+        // The longest prefix that fits, by bisection: a longer prefix never takes fewer segments.
+        let characters = Array(plain)
+        func shortened(_ count: Int) -> SMSText {
+            let kept = String(characters[..<count]).trimmingCharacters(in: .whitespaces)
+            return SMSText(compose(kept.isEmpty ? "" : kept + ellipsis))
         }
-        return SMSText(compose(""))
+        var fits = 0, tooLong = characters.count  // shortened(0) is the link alone; the whole is too long
+        while tooLong - fits > 1 {
+            let middle = (fits + tooLong) / 2
+            if shortened(middle).segments <= maxSegments { fits = middle } else { tooLong = middle }
+        }
+        return shortened(fits)
     }
 }
 

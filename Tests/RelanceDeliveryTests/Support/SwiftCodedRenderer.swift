@@ -65,7 +65,7 @@ struct SwiftCodedRenderer: Sendable {
             for option in item.content.nearby ?? [] {
                 let distance = String(format: "%.1f", option.distanceKm).replacingOccurrences(of: ".", with: en ? "." : ",")
                 let url = links.url(recipient: r, requestID: item.requestID ?? 0, issuedAt: item.decidedAt,
-                                    extra: "&praticien=\(option.practitionerID)")
+                                    proposing: option.practitionerID)
                 paragraphs.append("• \(option.displayName)\(option.specialty.map { " (\($0))" } ?? ""), \(distance) km : \(url)")
             }
             action = nil
@@ -94,11 +94,13 @@ struct SwiftCodedRenderer: Sendable {
         }
 
         var text = [hello, ""] + paragraphs.flatMap { [$0, ""] }
-        if let action { text += ["\(action.label) : \(action.url)", "", linkNote, ""] }
+        // A validity date only under a signed link: the digest's page link promises nothing.
+        let note = action.map { $0.url.contains("jeton=") } == true ? linkNote : nil
+        if let action { text += ["\(action.label) : \(action.url)", ""] + (note.map { [$0, ""] } ?? []) }
         text.append(en ? "This message was sent automatically; please do not reply."
                        : "Ce message est envoyé automatiquement, merci de ne pas y répondre.")
         let html = Self.html(hello: hello, paragraphs: paragraphs, action: action,
-                             note: action == nil ? nil : linkNote, footer: text.last!)
+                             note: note, footer: text.last!)
         return Rendered(subject: subject, text: text.joined(separator: "\n"), html: html, sms: sms)
     }
 
