@@ -46,6 +46,8 @@ test-instants:
 # One tick on stores of 100k and 1M requests next to raw sqlite3 (release build).
 bench: deps
 	swift run -c release relance-bench
+	@scripts/install-deps.sh bench
+	swift run -c release relance-pg-bench
 
 # The release binary, unit, journal catalog and config where a Debian admin expects them
 # (PREFIX=/usr/local by default; DESTDIR for staging). See scripts/install.sh.

@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "relance", targets: ["relance"]),
         .executable(name: "relance-bench", targets: ["relance-bench"]),
         .executable(name: "relance-smtp-bench", targets: ["relance-smtp-bench"]),
+        .executable(name: "relance-pg-bench", targets: ["relance-pg-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -70,6 +71,10 @@ let package = Package(
         ]),
         .executableTarget(name: "relance-smtp-bench", dependencies: [
             "RelanceCore", "RelanceStore", "RelanceDelivery", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+
+        .executableTarget(name: "relance-pg-bench", dependencies: [
+            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDelivery", "RelancePostgres",
         ]),
 
         .target(name: "RelanceTestSupport", dependencies: [

@@ -16,8 +16,16 @@ enum PGText {
         return date
     }
 
-    /// A parameter: the contract's UTC text, which PostgreSQL reads as a TIMESTAMPTZ.
-    static func param(_ date: Date) -> String { Timestamp.format(date) }
+    /// A parameter: the contract's UTC text, which PostgreSQL reads as a TIMESTAMPTZ, with the
+    /// microseconds when there are any (the platform's `now()` has them: a row committed at
+    /// 10:00:00.4 is visible to a cycle at 10:00:00.6, not one second later).
+    static func param(_ date: Date) -> String {
+        let whole = Timestamp.format(date)
+        let micros = Int(((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1_000_000).rounded(.down))
+        guard micros > 0 else { return whole }
+        let digits = String(micros)
+        return whole.dropLast() + "." + String(repeating: "0", count: 6 - digits.count) + digits + "Z"
+    }
 
     /// An array parameter (`{1,2,3}`, `{"a","b",NULL}`) for `= ANY($1::bigint[])` and `unnest`.
     static func array(_ values: [Int64]) -> String { "{" + values.map(String.init).joined(separator: ",") + "}" }

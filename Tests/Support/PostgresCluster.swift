@@ -29,6 +29,9 @@ public final class PostgresCluster: Sendable {
         try Self.run(bin + "/initdb", ["-D", dir + "/data", "-U", "postgres", "--pwfile=" + dir + "/pwfile",
                                        "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
                                        "--no-sync", "--no-instructions"])
+        // The configs' copy: the test process's own, readable by its owner only (relance refuses others).
+        try Self.password.write(toFile: dir + "/password", atomically: true, encoding: .utf8)
+        chmod(dir + "/password", 0o600)
         port = try Self.freePort()
         try startServer()
         if shared {
@@ -47,7 +50,7 @@ public final class PostgresCluster: Sendable {
     }
 
     /// A file holding the password, for configs' `store.password_file`.
-    public var passwordFile: String { dir + "/pwfile" }
+    public var passwordFile: String { dir + "/password" }
 
     /// The superuser's URL to `database` (the password goes apart).
     public func url(_ database: String = "postgres", user: String = "postgres") -> String {
