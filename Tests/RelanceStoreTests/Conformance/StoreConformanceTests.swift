@@ -177,3 +177,16 @@ final class LockedErrors: @unchecked Sendable {
     func add(_ e: any Error) { lock.withLock { errors.append(e) } }
     var all: [any Error] { lock.withLock { errors } }
 }
+
+extension PostgresMigrationTests {
+    /// Several hosts in the URL: libpq tries each until one is a read-write primary (a failover's
+    /// new primary is found the same way); the first here does not answer at all.
+    @Test func aURLWithSeveralHostsReachesTheReadWriteOne() throws {
+        let cluster = try PostgresCluster.get()
+        let name = try cluster.createDatabase()
+        let url = "postgresql://postgres@127.0.0.1:1,127.0.0.1:\(cluster.port)/\(name)?target_session_attrs=read-write&connect_timeout=2"
+        let store = try PostgresStore.create(url: url, password: PostgresCluster.password)
+        #expect(try store.rows("SELECT current_setting('port')") == [[String(cluster.port)]])
+        #expect(store.location == "postgresql://127.0.0.1:1,127.0.0.1:\(cluster.port)/\(name)")
+    }
+}
