@@ -26,6 +26,9 @@ static inline CURLcode relance_curl_getinfo_long(CURL *h, CURLINFO i, long *v) {
 static inline CURLcode relance_curl_getinfo_string(CURL *h, CURLINFO i, char **v) {
     return curl_easy_getinfo(h, i, v);
 }
+static inline CURLcode relance_curl_getinfo_socket(CURL *h, CURLINFO i, curl_socket_t *v) {
+    return curl_easy_getinfo(h, i, v);
+}
 // CURL_GLOBAL_DEFAULT is a macro expression Swift does not import.
 static inline CURLcode relance_curl_global_init(void) {
     return curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -3,9 +3,18 @@ import Foundation
 import RelanceCore
 import RelanceStore
 
+/// `relance outbox`: lists rows (`list`, the default) or brings rows back (`requeue`).
 struct OutboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
+        abstract: "List outbox rows, or requeue rows that died or wait.",
+        subcommands: [OutboxListCommand.self, OutboxRequeueCommand.self],
+        defaultSubcommand: OutboxListCommand.self)
+}
+
+struct OutboxListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List outbox rows: what was sent, what waits, what died and why.")
 
     @OptionGroup var config: ConfigOption

@@ -18,6 +18,7 @@ struct StatusCommand: ParsableCommand {
         let at = now.instant
         let status = try store.status(since: at.addingTimeInterval(-86_400))
         print(Self.render(status, now: at), terminator: "")
+        print(Self.transports(try store.failingTransports()), terminator: "")
     }
 
     static func render(_ s: StoreStatus, now: Date) -> String {
@@ -38,6 +39,12 @@ struct StatusCommand: ParsableCommand {
         out += "outbox:      \(o.pending) pending, \(o.deferred) deferred (retrying), \(o.dead) dead\n"
         out += "oldest pending: " + (o.oldestPendingSince.map { "\(Timestamp.format($0)) (\(age(now.timeIntervalSince($0))) ago)" } ?? "none") + "\n"
         return out
+    }
+
+    /// `transports:  email relay failing since … (last error …), paused until …`, or all working.
+    static func transports(_ failing: [TransportHealth]) -> String {
+        guard !failing.isEmpty else { return "transports:  working\n" }
+        return failing.map { "transports:  \($0.sentence)\n" }.joined()
     }
 
     static func pad(_ n: Int, _ width: Int) -> String {

@@ -90,6 +90,9 @@ struct Wiring {
         settings.lease = TimeInterval(config.delivery.lease)
         settings.smsMaxSegments = config.sms.maxSegments
         settings.senders = config.email.transport == .smtp ? config.email.senders : 1
+        settings.lease = TimeInterval(config.delivery.lease)
+        settings.emailRate = config.email.rate
+        settings.smsRate = config.sms.rate
         let links = SignInLink(secret: secret.value, baseURL: config.links.baseURL, ttl: TimeInterval(config.links.ttl))
         return Dispatcher(store: store, renderer: Renderer(links: links, templates: try templates()), email: email, sms: sms,
                           settings: settings, logger: logger)

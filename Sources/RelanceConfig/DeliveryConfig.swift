@@ -12,8 +12,8 @@ public struct DeliveryConfig: Sendable, Equatable {
     public var lifetime: Int
     /// `shutdown_grace` in seconds [20s], 0…10m: on SIGTERM, how long in-flight sends may take to finish.
     public var shutdownGrace: Int
-    /// `lease` in seconds [5m], 5s…1h: how long a claimed outbox row stays with the replica that
-    /// claimed it; a replica that dies mid-send leaves its rows to the others once the lease ends.
+    /// `lease` in seconds [5m], 5s…1h: how long a row taken for sending stays invisible to
+    /// other senders; a crashed sender's few taken rows come back after it.
     public var lease: Int = 300
 
     public init(batchSize: Int = 100, retryInitial: Int = 60, retryMax: Int = 3600, lifetime: Int = 172_800,
@@ -34,7 +34,7 @@ extension DeliveryConfig {
         c.retryMax = r.seconds("retry_max", default: c.retryMax, range: 1...7 * Seconds.day)
         c.lifetime = r.seconds("lifetime", default: c.lifetime, range: Seconds.minute...30 * Seconds.day)
         c.shutdownGrace = r.seconds("shutdown_grace", default: c.shutdownGrace, range: 0...10 * Seconds.minute)
-        c.lease = r.seconds("lease", default: c.lease, range: 1...Seconds.hour)
+        c.lease = r.seconds("lease", default: c.lease, range: 5...Seconds.hour)
         if c.retryMax < c.retryInitial {
             r.report("retry_max", "\(DurationSpec.seconds(c.retryMax)) is shorter than retry_initial "
                 + "(\(DurationSpec.seconds(c.retryInitial)))")

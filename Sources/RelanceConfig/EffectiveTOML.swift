@@ -41,6 +41,7 @@ extension Config {
         w.set("timeout", Self.duration(email.timeout))
         w.set("senders", email.senders)
         w.set("templates", optional: email.templates)
+        if let rate = email.rate { w.set("rate", rate) } else { w.comment("rate = (not set: no pacing)") }
 
         w.table("sms")
         w.set("transport", sms.transport.rawValue)
@@ -54,6 +55,7 @@ extension Config {
         w.set("max_segments", sms.maxSegments)
         w.set("uncertain_retries", sms.uncertainRetries)
         w.set("body_template", optional: sms.bodyTemplate)
+        if let rate = sms.rate { w.set("rate", rate) } else { w.comment("rate = (not set: no pacing)") }
 
         w.table("delivery")
         w.set("batch_size", delivery.batchSize)
@@ -69,6 +71,11 @@ extension Config {
 
         w.table("log")
         w.set("level", log.level.rawValue)
+
+        if let textfile = metrics.textfile {
+            w.table("metrics")
+            w.set("textfile", textfile)
+        }
 
         writeRules(to: &w)
         return w.text

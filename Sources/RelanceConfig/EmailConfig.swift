@@ -48,6 +48,8 @@ public struct EmailConfig: Sendable, Equatable {
     public var senders: Int
     /// `templates`: folder overriding the built-in templates, absolute (must exist).
     public var templates: String?
+    /// `rate`: at most this many messages per second from this daemon (unset: no pacing).
+    public var rate: Double?
 
     public init(transport: EmailTransport = .smtp, url: String? = nil, tls: EmailTLS = .starttls, from: String,
                 username: String? = nil, password: Secret? = nil, spool: String? = nil, caFile: String? = nil,
@@ -94,6 +96,7 @@ extension EmailConfig {
         c.timeout = r.seconds("timeout", default: c.timeout, range: 1...Seconds.hour)
         c.senders = r.int("senders", default: c.senders, range: 1...16)
         c.templates = r.path("templates", expecting: .existingDirectory)
+        if r.has("rate") { c.rate = Optional(r.number("rate", default: 0, above: 0, upTo: 10_000)).flatMap { $0 > 0 ? $0 : nil } }
 
         if let url = c.url?.lowercased() {
             if url.hasPrefix("smtps://"), !tlsWritten {

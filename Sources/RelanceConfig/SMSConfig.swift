@@ -42,6 +42,8 @@ public struct SMSConfig: Sendable, Equatable {
     /// `body_template` (webhook): the JSON body, with `{{to}}`, `{{from}}`, `{{text}}`
     /// and `{{id}}` replaced by JSON strings; nil for the built-in one.
     public var bodyTemplate: String?
+    /// `rate`: at most this many SMS per second from this daemon (unset: no pacing).
+    public var rate: Double?
 
     public init(transport: SMSTransport = .none, quietHours: QuietHours? = .default, spool: String? = nil,
                 from: String? = nil, baseURL: String? = nil, accountSID: String? = nil, apiKey: String? = nil,
@@ -98,6 +100,7 @@ extension SMSConfig {
         c.token = r.secret(fileKey: "token_file", credential: credentialName)
         c.maxSegments = r.int("max_segments", default: c.maxSegments, range: 1...10)
         c.uncertainRetries = r.int("uncertain_retries", default: c.uncertainRetries, range: 0...5)
+        if r.has("rate") { c.rate = Optional(r.number("rate", default: 0, above: 0, upTo: 10_000)).flatMap { $0 > 0 ? $0 : nil } }
         if let template = r.string("body_template") {
             if let problem = Self.templateProblem(template) { r.report("body_template", problem) } else { c.bodyTemplate = template }
         }

@@ -13,6 +13,10 @@ public enum SendOutcome: Sendable, Equatable {
     /// after the request left): retried at most `retries` times, so a doubt never
     /// turns into a flood of duplicates.
     case uncertain(String, retries: Int)
+    /// The transport itself failed, not this message: it cannot be reached, timed out, or the
+    /// relay refused the sender, the login or relaying. The row is retried without blame, and
+    /// the transport is paused after a few of these in a row (the dispatcher's circuit breaker).
+    case transportFailure(String)
 }
 
 /// Sends rendered email.

@@ -12,19 +12,28 @@ extension PostgresStore {
 
     /// One statement, its own short transaction: rows another replica holds are skipped,
     /// the rest leased until `leaseUntil`. Nothing stays locked while they are sent.
-    public func claimDue(now: Date, limit: Int, leaseUntil: Date) throws -> [OutboxItem] {
-        try query("""
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem] {
+        guard !channels.isEmpty, limit > 0 else { return [] }
+        return try query("""
             WITH due AS (
-                SELECT id FROM relance_outbox WHERE state = 'pending' AND not_before <= $1
-                ORDER BY not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED),
+                SELECT id FROM relance_outbox WHERE state = 'pending' AND not_before <= $1 AND channel = ANY($4::text[])
+                ORDER BY priority, not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED),
             taken AS (
                 UPDATE relance_outbox o SET not_before = $3 FROM due WHERE o.id = due.id AND o.state = 'pending' RETURNING o.*)
-            SELECT \(Self.outboxColumns) FROM taken o JOIN relance_decisions d ON d.key = o.decision_key ORDER BY o.id
-            """, [PGText.param(now), String(limit), PGText.param(leaseUntil)]).rows.compactMap(Self.outboxItem)
+            SELECT \(Self.outboxColumns) FROM taken o JOIN relance_decisions d ON d.key = o.decision_key ORDER BY o.priority, o.id
+            """, [PGText.param(now), String(limit), PGText.param(leaseUntil),
+                  PGText.array(channels.map { Optional($0.rawValue) })]).rows.compactMap(Self.outboxItem)
+    }
+
+    /// Renews the lease of pending rows, or hands them back (`until` now).
+    public func lease(_ ids: [Int64], until: Date) throws {
+        guard !ids.isEmpty else { return }
+        _ = try query("UPDATE relance_outbox SET not_before = $1 WHERE state = 'pending' AND id = ANY($2::bigint[])",
+                      [PGText.param(until), PGText.array(ids)])
     }
 
     public func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
-        try query("\(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= $1 ORDER BY o.not_before, o.id LIMIT $2",
+        try query("\(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= $1 ORDER BY o.priority, o.not_before, o.id LIMIT $2",
                   [PGText.param(now), String(limit)]).rows.compactMap(Self.outboxItem)
     }
 
@@ -64,6 +73,9 @@ extension PostgresStore {
                 case .skipped(let reason):
                     try c.exec("UPDATE relance_outbox SET state = 'skipped', last_error = $1, updated_at = $2 WHERE id = $3",
                                [reason, nowText, String(id)])
+                case .postponed(let until):
+                    try c.exec("UPDATE relance_outbox SET not_before = $1 WHERE state = 'pending' AND id = $2",
+                               [PGText.param(until), String(id)])
                 }
             }
         }

@@ -35,8 +35,10 @@ extension PostgresStore {
                 decisions.append((key, rule, d.text(2), Timestamp.format(at)))
             }
             let scheduled = try c.exec("SELECT due_at FROM relance_schedule WHERE request_id = $1", [idText]).timestampIfAny
+            let cursor = try c.exec("SELECT value FROM relance_cursors WHERE name = $1", [Cursor.messagesVisible]).timestampIfAny
             return (DriverSupport.requestFile(request: r, messages: messages, practice: practice, patient: patient, blocked: blocked,
-                                              history: history, decisions: decisions, scheduledAt: scheduled), skipped)
+                                              history: history, decisions: decisions, scheduledAt: scheduled,
+                                              messagesCursor: cursor), skipped)
         }
         guard var file else {
             throw StoreNotFound(what: skipped.first.map { "request \(id): \($0.reason)" } ?? "no request \(id) in the store")

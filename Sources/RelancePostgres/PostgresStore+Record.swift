@@ -56,10 +56,10 @@ extension PostgresStore {
         guard !rows.isEmpty else { return }
         try c.exec("""
             INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id, recipient_name,
-                locale, timezone, not_before, created_at, updated_at)
-            SELECT k, ch, a, rk, rid, rn, l, tz, nb, $10::timestamptz, $10::timestamptz
+                locale, timezone, not_before, created_at, updated_at, priority)
+            SELECT k, ch, a, rk, rid, rn, l, tz, nb, $10::timestamptz, $10::timestamptz, pr
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-                        $9::timestamptz[]) AS u(k, ch, a, rk, rid, rn, l, tz, nb)
+                        $9::timestamptz[], $11::int[]) AS u(k, ch, a, rk, rid, rn, l, tz, nb, pr)
             ON CONFLICT DO NOTHING
             """, [
                 PGText.array(rows.map { Optional($0.0.key) }), PGText.array(rows.map { Optional($0.1.channel.rawValue) }),
@@ -67,6 +67,7 @@ extension PostgresStore {
                 PGText.array(rows.map(\.1.recipient.id)), PGText.array(rows.map { Optional($0.1.recipient.displayName) }),
                 PGText.array(rows.map { Optional($0.1.recipient.locale) }), PGText.array(rows.map { Optional($0.1.recipient.timezone) }),
                 PGText.array(rows.map { Optional(PGText.param(notBefore($0.1, $0.0))) }), nowText,
+                PGText.array(rows.map { Int64(OutboxItem.priority(of: $0.0.rule)) }),
             ])
     }
 

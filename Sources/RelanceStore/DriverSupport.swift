@@ -33,9 +33,9 @@ extension DriverSupport {
     public static func requestFile(request: Request, messages: [Message], practice: Practice, patient: Patient?,
                                    blocked: Bool, history: RequestHistory,
                                    decisions: [(key: String, rule: String, reason: String?, decidedAt: String)],
-                                   scheduledAt: Date?) -> RequestFile {
+                                   scheduledAt: Date?, messagesCursor: Date?) -> RequestFile {
         RequestFile(request: request, messages: messages, practice: practice, patient: patient, blocked: blocked,
-                    history: history, decisions: decisions, outbox: [], scheduledAt: scheduledAt)
+                    history: history, decisions: decisions, outbox: [], scheduledAt: scheduledAt, messagesCursor: messagesCursor)
     }
 
     public static func emptyStatus() -> StoreStatus { StoreStatus() }

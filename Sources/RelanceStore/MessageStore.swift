@@ -42,10 +42,14 @@ public protocol MessageStore: AnyObject, Sendable {
 
     // MARK: Delivery
 
-    /// Takes up to `limit` pending rows due at `now` for sending, oldest first: their
-    /// `not_before` moves to `leaseUntil`, so no other sender takes them and a dead
-    /// sender's rows come back on their own when the lease ends.
-    func claimDue(now: Date, limit: Int, leaseUntil: Date) throws -> [OutboxItem]
+    /// Takes up to `limit` pending rows due at `now` on `channels` for sending, in one
+    /// transaction: a practitioner's work before bulk reply alerts (`relance_outbox.priority`),
+    /// then oldest first. Their `not_before` moves to `leaseUntil`, so no other sender takes
+    /// them and a dead sender's rows come back on their own when the lease ends.
+    func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem]
+
+    /// Moves pending rows' `not_before` to `until`: renews their lease, or hands them back (`until` now).
+    func lease(_ ids: [Int64], until: Date) throws
 
     /// Pending rows due at `now`, oldest first, without taking them.
     func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem]
@@ -55,6 +59,14 @@ public protocol MessageStore: AnyObject, Sendable {
 
     /// The text of one message, for rule 8 only (full-text forwarding, by the practitioner's choice).
     func messageBody(_ id: Int64) throws -> String?
+
+    /// Makes the selected rows (never sent ones) pending and due at `now`; returns how many.
+    func requeue(_ selection: OutboxSelection, now: Date) throws -> Int
+
+    /// Records that a transport is paused by its circuit breaker, or (nil) that it works again.
+    func setTransportHealth(_ transport: String, _ health: TransportHealth?, at now: Date) throws
+    /// The transports paused now, for `relance status`.
+    func failingTransports() throws -> [TransportHealth]
 
     // MARK: Reading, for the commands
 
@@ -75,6 +87,11 @@ public protocol MessageStore: AnyObject, Sendable {
 extension MessageStore {
     /// The snapshot bound of a cycle.
     public static var snapshotLimit: Int { 50_000 }
+
+    /// `claimDue` on every channel.
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date) throws -> [OutboxItem] {
+        try claimDue(now: now, limit: limit, leaseUntil: leaseUntil, channels: Channel.allCases)
+    }
 }
 
 /// A request, or what it needs, is not in the store.

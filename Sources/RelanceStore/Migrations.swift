@@ -105,6 +105,22 @@ public enum RelanceMigrations {
             CREATE INDEX IF NOT EXISTS relance_assistants_by_practitioner ON assistants (practitioner_id);
             CREATE INDEX IF NOT EXISTS relance_blocked_by_patient ON blocked_patients (patient_id, practitioner_id);
             """),
+            Migration(id: "v3_delivery_priority_breakers", sql: """
+            -- Claim order: 0 for a practitioner's work (alerts, reminders, proposals), 1 for bulk reply alerts.
+            ALTER TABLE relance_outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+            UPDATE relance_outbox SET priority = 1
+                WHERE decision_key IN (SELECT key FROM relance_decisions WHERE rule = 'reply_alert');
+            CREATE INDEX relance_outbox_claim ON relance_outbox (priority, not_before) WHERE state = 'pending';
+
+            -- A transport paused by the dispatcher's circuit breaker, for `relance status`.
+            CREATE TABLE relance_transport_health (
+                transport     TEXT PRIMARY KEY,
+                failing_since \(text) NOT NULL,
+                last_error    TEXT NOT NULL,
+                paused_until  \(text) NOT NULL,
+                updated_at    \(text) NOT NULL
+            );
+            """),
         ]
     }
 

@@ -14,6 +14,8 @@ public struct RequestFile: Sendable {
     public var decisions: [(key: String, rule: String, reason: String?, decidedAt: String)]
     public var outbox: [OutboxItem]
     public var scheduledAt: Date?
+    /// The engine's messages cursor: messages up to it (less the overlap) were seen by earlier cycles.
+    public var messagesCursor: Date?
 }
 
 extension SQLiteStore {
@@ -51,8 +53,11 @@ extension SQLiteStore {
             }
             let scheduled = try String.fetchOne(db, sql: "SELECT due_at FROM relance_schedule WHERE request_id = ?",
                                                 arguments: [id]).flatMap(Timestamp.parse)
+            let cursor = try String.fetchOne(db, sql: "SELECT value FROM relance_cursors WHERE name = ?",
+                                             arguments: [Cursor.messagesVisible]).flatMap(Timestamp.parse)
             return (RequestFile(request: r, messages: messages, practice: practice, patient: patient, blocked: blocked,
-                                history: history, decisions: decisions, outbox: [], scheduledAt: scheduled), skipped)
+                                history: history, decisions: decisions, outbox: [], scheduledAt: scheduled,
+                                messagesCursor: cursor), skipped)
         }
         guard var file else {
             throw StoreNotFound(what: skipped.first.map { "request \(id): \($0.reason)" } ?? "no request \(id) in the store")

@@ -25,6 +25,10 @@ public struct OutboxItem: Sendable, Hashable {
     public var lastError: String?
     public var providerID: String?
     public var sentAt: Date?
+
+    /// The claim order of a rule's rows: a practitioner's alerts, reminders and proposals (0)
+    /// before bulk reply alerts (1), so a practitioner writing to 5,000 patients delays nobody.
+    public static func priority(of rule: RuleName) -> Int { rule == .replyAlert ? 1 : 0 }
 }
 
 /// How one send ended, as the outbox records it.
@@ -36,6 +40,8 @@ public enum DeliveryResult: Sendable {
     case dead(error: String)
     /// Nothing to send on this channel (e.g. SMS transport "none").
     case skipped(reason: String)
+    /// Not tried: its transport is paused until then (no attempt counted).
+    case postponed(until: Date)
 }
 
 extension SQLiteStore {
@@ -45,11 +51,11 @@ extension SQLiteStore {
         FROM relance_outbox o JOIN relance_decisions d ON d.key = o.decision_key
         """
 
-    /// Pending rows due at `now`, oldest first, through the partial index.
+    /// Pending rows due at `now`, in claim order (see `claimDue`).
     public func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?
+                \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? ORDER BY o.priority, o.not_before, o.id LIMIT ?
                 """, arguments: [Timestamp.format(now), limit]).compactMap(Self.outboxItem)
         }
     }
@@ -70,6 +76,28 @@ extension SQLiteStore {
         try pool.read { db in
             try Row.fetchAll(db, sql: "\(Self.outboxSelect) WHERE d.request_id = ? ORDER BY o.id",
                              arguments: [id]).compactMap(Self.outboxItem)
+        }
+    }
+
+    /// Takes up to `limit` rows due at `now` on `channels` for sending, in one write: the
+    /// practitioners' work first, then oldest first. Their `not_before` moves to `leaseUntil`,
+    /// so no other sender takes them, and a crashed sender's rows come back on their own.
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem] {
+        guard !channels.isEmpty, limit > 0 else { return [] }
+        let channelList = channels.map { "'\($0.rawValue)'" }.joined(separator: ",")  // enum raw values: nothing to escape
+        let due = """
+            \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? AND o.channel IN (\(channelList))
+            ORDER BY o.priority, o.not_before, o.id LIMIT ?
+            """
+        let arguments: StatementArguments = [Timestamp.format(now), limit]
+        // An idle poll only reads: the platform's writers never wait for it.
+        guard try pool.read({ db in try Row.fetchOne(db, sql: due, arguments: arguments) }) != nil else { return [] }
+        return try pool.write { db in
+            let items = try Row.fetchAll(db, sql: due, arguments: arguments).compactMap(Self.outboxItem)
+            guard !items.isEmpty else { return [] }
+            try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(items.map { String($0.id) }.joined(separator: ",")))",
+                           arguments: [Timestamp.format(leaseUntil)])
+            return items
         }
     }
 
@@ -112,6 +140,9 @@ extension SQLiteStore {
                 case .skipped(let reason):
                     try db.cachedStatement(sql: "UPDATE relance_outbox SET state = 'skipped', last_error = ?, updated_at = ? WHERE id = ?")
                         .execute(arguments: [reason, nowText, id])
+                case .postponed(let until):
+                    try db.cachedStatement(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id = ?")
+                        .execute(arguments: [Timestamp.format(until), id])
                 }
             }
         }

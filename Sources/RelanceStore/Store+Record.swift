@@ -12,52 +12,50 @@ extension SQLiteStore {
     public func record(_ cycle: CycleRecord, notBefore: (Delivery, Decision) -> Date = { $1.decidedAt }) throws -> [Decision] {
         let nowText = Timestamp.format(cycle.now)
         return try pool.write { db in
-            // Prepared once per cycle; arguments bound without GRDB's per-call validation.
-            let insertDecision = try db.makeStatement(sql: """
+            // Multi-row INSERTs, each statement prepared once per cycle (one for full batches, one for the rest).
+            let decisions = MultiRowInsert(db, """
                 INSERT INTO relance_decisions (key, rule, reason, request_id, practitioner_id, patient_id, message_id, decided_at, content)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING
-                """)
-            let insertOutbox = try db.makeStatement(sql: """
-                INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id,
-                    recipient_name, locale, timezone, not_before, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """)
-            let insertProposal = try db.makeStatement(sql: """
-                INSERT INTO relance_proposals (request_id, rank, practitioner_id, distance_km, decision_key, proposed_at)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """)
-            let reschedule = try db.makeStatement(sql: "UPDATE relance_schedule SET due_at = ? WHERE request_id = ?")
-            let unschedule = try db.makeStatement(sql: "DELETE FROM relance_schedule WHERE request_id = ?")
+                """, columns: 9, tail: "ON CONFLICT (key) DO NOTHING RETURNING key")
+            var inserted = Set<String>()
+            try decisions.run(cycle.decisions.map { d in
+                [d.key, d.rule.rawValue, d.reason, d.requestID, d.practitionerID, d.patientID, d.messageID,
+                 Timestamp.format(d.decidedAt), ContentJSON.encode(d.content)]
+            }) { statement in
+                inserted.formUnion(try String.fetchSet(statement))
+            }
+            // A key already recorded is not fresh; a key twice in one cycle is fresh once.
             var fresh: [Decision] = []
-            for d in cycle.decisions {
-                insertDecision.setUncheckedArguments([d.key, d.rule.rawValue, d.reason, d.requestID, d.practitionerID,
-                                                      d.patientID, d.messageID, Timestamp.format(d.decidedAt),
-                                                      ContentJSON.encode(d.content)])
-                try insertDecision.execute()
-                guard db.changesCount == 1 else { continue }
-                fresh.append(d)
-                for delivery in d.deliveries {
+            for d in cycle.decisions where inserted.remove(d.key) != nil { fresh.append(d) }
+
+            let outbox = MultiRowInsert(db, """
+                INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id,
+                    recipient_name, locale, timezone, not_before, created_at, updated_at, priority)
+                """, columns: 12, tail: "ON CONFLICT DO NOTHING")
+            try outbox.run(fresh.flatMap { d in
+                d.deliveries.map { delivery -> [(any DatabaseValueConvertible)?] in
                     let r = delivery.recipient
-                    insertOutbox.setUncheckedArguments([d.key, delivery.channel.rawValue, delivery.address, r.kind.rawValue, r.id,
-                                                        r.displayName, r.locale, r.timezone,
-                                                        Timestamp.format(notBefore(delivery, d)), nowText, nowText])
-                    try insertOutbox.execute()
+                    return [d.key, delivery.channel.rawValue, delivery.address, r.kind.rawValue, r.id, r.displayName,
+                            r.locale, r.timezone, Timestamp.format(notBefore(delivery, d)), nowText, nowText,
+                            OutboxItem.priority(of: d.rule)]
                 }
-                for (rank, option) in (d.content.nearby ?? []).enumerated() {
-                    guard let requestID = d.requestID else { continue }
-                    insertProposal.setUncheckedArguments([requestID, rank + 1, option.practitionerID, option.distanceKm, d.key, nowText])
-                    try insertProposal.execute()
+            })
+            let proposals = MultiRowInsert(db, """
+                INSERT INTO relance_proposals (request_id, rank, practitioner_id, distance_km, decision_key, proposed_at)
+                """, columns: 6, tail: "ON CONFLICT DO NOTHING")
+            try proposals.run(fresh.flatMap { d -> [[(any DatabaseValueConvertible)?]] in
+                guard let requestID = d.requestID else { return [] }
+                return (d.content.nearby ?? []).enumerated().map { rank, option in
+                    [requestID, rank + 1, option.practitionerID, option.distanceKm, d.key, nowText]
                 }
-            }
+            })
+            let reschedule = try db.makeStatement(sql: "UPDATE relance_schedule SET due_at = ? WHERE request_id = ?")
+            let unscheduled = cycle.schedule.filter { $0.value == nil }.map(\.key)
             for (requestID, next) in cycle.schedule {
-                if let next {
-                    reschedule.setUncheckedArguments([Timestamp.format(next), requestID])
-                    try reschedule.execute()
-                } else {
-                    unschedule.setUncheckedArguments([requestID])
-                    try unschedule.execute()
-                }
+                guard let next else { continue }
+                reschedule.setUncheckedArguments([Timestamp.format(next), requestID])
+                try reschedule.execute()
             }
+            try MultiRowDelete(db, "DELETE FROM relance_schedule WHERE request_id IN").run(unscheduled)
             try Self.setCursor(db, Cursor.messagesVisible, cycle.now)
             try db.execute(sql: """
                 INSERT INTO relance_cycles (now, started_at, duration_ms, decisions, skipped) VALUES (?, ?, ?, ?, ?)

@@ -14,6 +14,9 @@ public enum JournalEvent: String, Sendable, CaseIterable {
     case cycle
     case configReloaded = "config_reloaded"
     case configRejected = "config_rejected"
+    case transportPaused = "transport_paused"
+    case transportResumed = "transport_resumed"
+    case outboxRequeued = "outbox_requeued"
 
     /// The 128-bit journal message ID, 32 lower-case hex digits.
     public var messageID: String {
@@ -27,6 +30,9 @@ public enum JournalEvent: String, Sendable, CaseIterable {
         case .cycle: "4f8f0a1ac3c541afb018aae2c0938455"
         case .configReloaded: "86e85e832ef840a1bb203683e8506d98"
         case .configRejected: "9b8bac89a1d4438bb0760587e1847c73"
+        case .transportPaused: "8ccfa972625141ebade1a805d416fffb"
+        case .transportResumed: "de184783ec8747e3bf2e94770860a280"
+        case .outboxRequeued: "da40d5e3af244acca7471be084825d14"
         }
     }
 }

@@ -1,7 +1,13 @@
 // relance-bench: one poll cycle on stores of 100k and 1M requests, next to the
 // equivalent raw SQL through the sqlite3 CLI in the same run.
 //
-//   swift run -c release relance-bench [--sizes 100000,1000000] [--due 1000]
+//   make bench   (swift build -c release; .build/release/relance-bench)
+//   relance-bench [--sizes 100000,1000000] [--due 1000,1%] [--only tick] [--idle-seconds 60] [--latency-messages 100]
+//
+// Then the daemon's own figures (DaemonBench.swift): idle RSS and CPU of
+// `relance run`, commit → accepted latency at an SMTP peer, and the SMTP
+// figures of relance-smtp-bench, all printed at the end in one table next to
+// their goals.
 //
 // Each store holds a year of requests (all handled but the due ones), one
 // patient message per request, practitioners all over France; relance has
@@ -18,10 +24,17 @@ func option(_ name: String, _ fallback: String) -> String {
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
     return args[i + 1]
 }
-let sizes = option("--sizes", "100000,1000000").split(separator: ",").compactMap { Int($0) }
+let sizes = args.contains("--no-tick") ? [] : option("--sizes", "100000,1000000").split(separator: ",").compactMap { Int($0) }
 let dueCounts = option("--due", "1000,1%").split(separator: ",").map(String.init)
 let now = Timestamp.parse("2026-11-23T10:00:00Z")!
 let folder = option("--dir", FileManager.default.temporaryDirectory.path)
+
+/// CPU time of the calling thread (the tick runs on it): what the tick costs apart from waiting on the disk or the scheduler.
+func threadCPU() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -133,8 +146,9 @@ func rawQueries(path: String, withWrites: Bool) throws -> Double {
     return best
 }
 
-struct Row { let label: String; let size: Int; let due: Int; let tick: Double; let raw: Double; let rawWrites: Double; let decisions: Int }
+struct Row { let label: String; let size: Int; let due: Int; let tick: Double; let cpu: Double; let raw: Double; let rawWrites: Double; let decisions: Int }
 var rows: [Row] = []
+var idleStore: String?
 for size in sizes {
     for d in dueCounts {
         let due = d.hasSuffix("%") ? size * (Int(d.dropLast()) ?? 1) / 100 : (Int(d) ?? 1000)
@@ -154,15 +168,18 @@ for size in sizes {
             FileHandle.standardError.write(Data("phases: ingest \(ingest) s, load \(load) s\n".utf8))
         }
         var report: Cycle.Report!
+        let cpuBefore = threadCPU()
         let tick = try seconds { report = try cycle.run(now: now) }
+        let tickCPU = threadCPU() - cpuBefore
         if ProcessInfo.processInfo.environment["BENCH_PHASES"] != nil {
             let t = report.timings
-            FileHandle.standardError.write(Data(String(format: "tick phases: read %.3f s, decide %.3f s, record %.3f s\n",
-                                                       t.read, t.decide, t.record).utf8))
+            FileHandle.standardError.write(Data(String(format: "tick phases: read %.3f s, decide %.3f s, record %.3f s; tick %.3f s wall, %.3f s CPU\n",
+                                                       t.read, t.decide, t.record, tick, tickCPU).utf8))
         }
-        rows.append(Row(label: "\(size / 1000)k", size: size, due: due, tick: tick, raw: raw, rawWrites: rawWrites,
+        rows.append(Row(label: "\(size / 1000)k", size: size, due: due, tick: tick, cpu: tickCPU, raw: raw, rawWrites: rawWrites,
                         decisions: report.decisions.count))
         try? store.pool.close()
+        if size == sizes.last, idleStore == nil { idleStore = path; continue }  // kept for the idle CPU figure
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }
@@ -180,3 +197,79 @@ for group in sameDue {
                      small.label as NSString, large.tick / small.tick))
     }
 }
+
+if args.contains("--only") {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: (idleStore ?? "/nonexistent") + suffix) }
+    exit(0)
+}
+
+// The issue's table, every figure from this run.
+func ms(_ x: Double) -> String { String(format: "%.0f ms", x * 1000) }
+func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)] }
+let idleSeconds = Double(option("--idle-seconds", "60")) ?? 60
+let latencyCount = Int(option("--latency-messages", "100")) ?? 100
+var table: [(String, String, String, String)] = []
+
+FileHandle.standardError.write(Data("latency: \(latencyCount) messages committed one at a time…\n".utf8))
+let latencies = try DaemonBench.latency(count: latencyCount)
+let p50 = percentile(latencies, 0.5), p99 = percentile(latencies, 0.99)
+table.append(("new message → accepted by the SMTP peer, SQLite, default config (\(latencies.count) messages)", "p99 < 250 ms",
+              "p50 \(ms(p50)), p99 \(ms(p99)), max \(ms(latencies.last ?? 0))", p99 < 0.25 ? "met" : "not met"))
+
+FileHandle.standardError.write(Data("footprint: relance run on the demo store…\n".utf8))
+let rss = try DaemonBench.footprint()
+table.append(("idle RSS after the first cycle, demo store, nothing to decide", "< 20 MB",
+              String(format: "%.1f MB", Double(rss.noop) / 1024), rss.noop < 20 * 1024 ? "met" : "not met"))
+let decidedCount = rss.decisions.split(separator: ",").first { $0.contains("decisions") }?.split(separator: " ").first ?? "?"
+table.append(("idle RSS after the first cycle, demo store, \(decidedCount) decisions", "< 20 MB",
+              String(format: "%.1f MB", Double(rss.decided) / 1024), rss.decided < 20 * 1024 ? "met" : "not met"))
+
+if let idleStore {
+    FileHandle.standardError.write(Data("idle CPU: relance run on the \(sizes.last! / 1000)k store for \(Int(idleSeconds)) s…\n".utf8))
+    let idle = try DaemonBench.idleCPU(store: idleStore, seconds: idleSeconds)
+    table.append(("idle CPU over \(Int(idleSeconds)) s, \(sizes.last! / 1000)k-request store (polls and commit checks included)", "< 0.5 % of a core",
+                  String(format: "%.3f %%", idle.percent), idle.percent < 0.5 ? "met" : "not met"))
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: idleStore + suffix) }
+}
+for r in rows {
+    table.append(("tick ÷ raw reads+writes, \(r.label) requests, \(r.due) due", "≤ 3×",
+                  String(format: "%.1f× (tick %.3f s, of which %.3f s CPU; sqlite3 %.3f s)", r.tick / r.rawWrites, r.tick, r.cpu, r.rawWrites),
+                  r.tick / r.rawWrites <= 3 ? "met" : "not met"))
+}
+
+FileHandle.standardError.write(Data("SMTP: relance-smtp-bench…\n".utf8))
+let smtp = Process()
+smtp.executableURL = DaemonBench.relanceBinary.deletingLastPathComponent().appendingPathComponent("relance-smtp-bench")
+let smtpOut = Pipe()
+smtp.standardOutput = smtpOut
+try smtp.run()
+let smtpText = String(decoding: smtpOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+smtp.waitUntilExit()
+print(smtpText, terminator: "")
+func figure(after marker: String, in text: String) -> Double? {
+    guard let line = text.split(separator: "\n").first(where: { $0.contains(marker) }),
+          let r = line.range(of: marker) else { return nil }
+    return Double(line[r.upperBound...].split(whereSeparator: { !"0123456789.".contains($0) }).first ?? "")
+}
+if let cpu = figure(after: "all threads, user + system): ", in: smtpText) {
+    table.append(("CPU per email over SMTP, 1 connection", "≤ 150 µs", String(format: "%.0f µs", cpu), cpu <= 150 ? "met" : "not met"))
+}
+if let ratio = figure(after: "msgs/s   ", in: smtpText.split(separator: "\n").first { $0.hasPrefix("relance,     1") }.map(String.init) ?? ""),
+   let source = figure(after: "smtp-source, 1 session", in: smtpText),
+   let mine = figure(after: "relance,     1 connection", in: smtpText) {
+    table.append(("relance ÷ smtp-source, one connection each, same sink", "≥ 0.6×",
+                  String(format: "%.2f× (%.0f vs %.0f msgs/s)", ratio, mine, source), ratio >= 0.6 ? "met" : "not met"))
+}
+
+print("")
+print("| figure | goal | this run | |")
+print("|---|---|---|---|")
+for (name, goal, value, verdict) in table { print("| \(name) | \(goal) | \(value) | \(verdict) |") }
+var uts = utsname()
+uname(&uts)
+let machine = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+let model = ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "").split(separator: "\n")
+    .first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "?"
+print("machine: \(model), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores online, Linux \(machine); load average at the end: "
+      + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
+print("peers in this run: sqlite3 CLI (tick), Postfix smtp-source (SMTP); Alertmanager was not run (the issue measured p50 4.5 ms / p99 28 ms, 31 MB idle)")

@@ -9,6 +9,14 @@ TLS, AUTH login, connection number). When listening, the port is written to
 Failure scripts: --rcpt-code 450 --rcpt-times 1 answers the first RCPT with
 450, then accepts; --data-code 451 --data-times 1 does the same after DATA;
 --rcpt-times -1 (or --data-times -1) fails every time.
+
+Relay scripts: --mail-code 550 --mail-times -1 refuses MAIL FROM (--mail-text
+and --rcpt-text set the reply's words, e.g. "5.7.1 Relay access denied").
+Late replies: --slow mail --slow-seconds 3 --slow-times 1 answers the first
+MAIL FROM after 3 s (also rcpt, or data: the reply after the message's end;
+a message whose client left meanwhile is not kept).
+--never-greet accepts TCP connections and never says a word; each connection
+is counted in OUT/connections.
 """
 import argparse
 import asyncio
@@ -36,29 +44,61 @@ p.add_argument("--data-code", type=int)
 p.add_argument("--data-times", type=int, default=0)
 p.add_argument("--data-delay", type=float, default=0, help="seconds to wait before answering DATA (a slow server)")
 p.add_argument("--rcpt-log", help="append every RCPT command line, as received, to this file")
+p.add_argument("--mail-code", type=int)
+p.add_argument("--mail-times", type=int, default=0)
+p.add_argument("--mail-text", default="")
+p.add_argument("--rcpt-text", default="")
+p.add_argument("--slow", choices=["mail", "rcpt", "data"])
+p.add_argument("--slow-seconds", type=float, default=0)
+p.add_argument("--slow-times", type=int, default=1)
+p.add_argument("--never-greet", action="store_true")
 args = p.parse_args()
 os.makedirs(args.out, exist_ok=True)
 
-state = {"connections": 0, "messages": 0, "rcpt_failed": 0, "data_failed": 0}
+state = {"connections": 0, "messages": 0, "rcpt_failed": 0, "data_failed": 0, "mail_failed": 0, "slowed": 0}
+
+
+async def maybe_slow(stage):
+    if args.slow == stage and (args.slow_times < 0 or state["slowed"] < args.slow_times):
+        state["slowed"] += 1
+        await asyncio.sleep(args.slow_seconds)
+
+
+def scripted(code, text, default):
+    return f"{code} {text or default}"
 
 
 class Handler:
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        await maybe_slow("mail")
+        if args.mail_code and (args.mail_times < 0 or state["mail_failed"] < args.mail_times):
+            state["mail_failed"] += 1
+            return scripted(args.mail_code, args.mail_text, f"{args.mail_code // 100}.7.1 scripted MAIL failure")
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await maybe_slow("rcpt")
         if address in args.rcpt_reject:
             return "550 5.1.1 scripted: no such mailbox"
         if args.rcpt_code and (args.rcpt_times < 0 or state["rcpt_failed"] < args.rcpt_times):
             state["rcpt_failed"] += 1
-            return f"{args.rcpt_code} {args.rcpt_code // 100}.1.1 scripted RCPT failure"
+            return scripted(args.rcpt_code, args.rcpt_text, f"{args.rcpt_code // 100}.1.1 scripted RCPT failure")
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if args.data_delay:
             await asyncio.sleep(args.data_delay)
+        await maybe_slow("data")
+        if server.transport is None or server.transport.is_closing():
+            # The client left before our late reply: like a careful server, keep nothing it was not told about.
+            return "421 4.4.2 client gone"
         if args.data_code and (args.data_times < 0 or state["data_failed"] < args.data_times):
             state["data_failed"] += 1
             return f"{args.data_code} {args.data_code // 100}.3.0 scripted DATA failure"
@@ -118,9 +158,18 @@ def factory():
     return CountingSMTP(Handler(), **kw)
 
 
+class Silent(asyncio.Protocol):
+    """Accepts the connection, counts it, and never answers."""
+    def connection_made(self, transport):
+        state["connections"] += 1
+        with open(os.path.join(args.out, "connections"), "w") as f:
+            f.write(str(state["connections"]))
+        self.transport = transport
+
+
 async def main():
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(factory, host="127.0.0.1", port=args.port,
+    server = await loop.create_server(Silent if args.never_greet else factory, host="127.0.0.1", port=args.port,
                                       ssl=context() if args.tls == "smtps" else None)
     port = server.sockets[0].getsockname()[1]
     tmp = args.port_file + ".tmp"

@@ -73,7 +73,7 @@ import Testing
             url = "smtp://127.0.0.1:\(peer.port)"
             tls = "none"
             senders = \(Self.senders)
-            """, extra: "lease = \"2s\"\nbatch_size = 20\nretry_initial = \"1s\"\nretry_max = \"2s\"")
+            """, extra: "lease = \"5s\"\nbatch_size = 20\nretry_initial = \"1s\"\nretry_max = \"2s\"")
         text = text.replacingOccurrences(of: "path = \"store.sqlite\"", with: """
             engine = "postgres"
             url = "\(url)"

@@ -77,11 +77,12 @@ import Testing
         #expect(meta["login"] as? String == Self.user)
     }
 
-    @Test func wrongPasswordIsPermanentWithAClearErrorThatHidesThePassword() throws {
+    /// A refused login is the relay's problem, not the recipient's: the transport is paused, no row dies (issue 10, case 13).
+    @Test func aWrongPasswordIsARelayFailureWithAClearErrorThatHidesThePassword() throws {
         let peer = try SMTPPeer(arguments: ["--tls", "starttls"] + tlsArgs + authArgs)
         defer { peer.stop() }
         let outcome = transport(peer, tls: .starttls, auth: true, password: "wrong-password").send(message(1), outboxID: 1)
-        guard case .permanent(let error) = outcome else { Issue.record("expected permanent, got \(outcome)"); return }
+        guard case .transportFailure(let error) = outcome else { Issue.record("expected a transport failure, got \(outcome)"); return }
         #expect(error.contains("SMTP 535"))
         #expect(error.contains("password file"))
         #expect(!error.contains("wrong-password") && !error.contains(Self.password))
@@ -92,7 +93,7 @@ import Testing
         let peer = try SMTPPeer()  // plain only: no STARTTLS offered
         defer { peer.stop() }
         let outcome = transport(peer, tls: .starttls).send(message(1), outboxID: 1)
-        guard case .temporary(let error, _) = outcome else { Issue.record("expected temporary, got \(outcome)"); return }
+        guard case .transportFailure(let error) = outcome else { Issue.record("expected a transport failure, got \(outcome)"); return }
         #expect(error.contains("does not offer STARTTLS"))
         #expect(peer.received().isEmpty)
     }
@@ -103,7 +104,7 @@ import Testing
         var s = SMTPTransport.Settings(url: "smtp://127.0.0.1:\(peer.port)", tls: .starttls)
         s.caFile = "/etc/ssl/certs/ca-certificates.crt"  // the system roots do not know the test certificate
         let outcome = SMTPTransport(s).send(message(1), outboxID: 1)
-        guard case .temporary(let error, _) = outcome else { Issue.record("expected temporary, got \(outcome)"); return }
+        guard case .transportFailure(let error) = outcome else { Issue.record("expected a transport failure, got \(outcome)"); return }
         #expect(error.contains("certificate"))
         #expect(peer.received().isEmpty)
     }
@@ -135,14 +136,15 @@ import Testing
         #expect(peer.received().count == 1)
     }
 
-    @Test func connectionRefusedIsTemporary() throws {
+    /// Retried, and counted by the transport's breaker: the relay is down, not the recipient.
+    @Test func connectionRefusedIsATransportFailure() throws {
         let peer = try SMTPPeer()
         let port = peer.port
         peer.stop()
         var s = SMTPTransport.Settings(url: "smtp://127.0.0.1:\(port)", tls: .none)
         s.connectTimeout = 2
-        guard case .temporary(let error, _) = SMTPTransport(s).send(message(1), outboxID: 1) else {
-            Issue.record("expected temporary"); return
+        guard case .transportFailure(let error) = SMTPTransport(s).send(message(1), outboxID: 1) else {
+            Issue.record("expected a transport failure"); return
         }
         #expect(error.contains("127.0.0.1:\(port)"))
     }

@@ -10,8 +10,7 @@ public struct StoreFixture {
     public let store: SQLiteStore
 
     public init(migrateUpTo: String? = nil) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("relance-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TemporaryFolders.make("test")
         let path = dir.appendingPathComponent("store.sqlite").path
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in try db.execute(sql: Contract.ddl(.sqlite)) }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelanceConfig
+import RelanceDelivery
 import RelanceStore
 import RelanceSystemd
 import ServiceLifecycle
@@ -9,30 +10,28 @@ import UnixSignals
 
 /// `relance run`'s loop, as a swift-service-lifecycle `Service`.
 ///
-/// One cycle every `poll_interval`, never two at once: a cycle runs on its own
-/// thread and the loop waits for its end before scheduling the next. The loop
-/// alone reads the clock (`wallClock`, which tests may set; see `DaemonClock`), sends `WATCHDOG=1`, applies reloads between cycles,
-/// and on a graceful shutdown lets the cycle in flight finish its current send
-/// for at most `delivery.shutdown_grace`.
+/// One cycle every `poll_interval`, never two at once: a cycle (deciding and
+/// recording) runs on its own thread and the loop waits for its end before
+/// scheduling the next. Delivery drains on another thread (`DeliveryLoop`), woken
+/// by each cycle that decided something: a slow relay never delays a decision.
+/// The loop alone reads the clock (`wallClock`, which tests may set; see
+/// `DaemonClock`; the delivery thread reads the same one), sends `WATCHDOG=1`,
+/// applies reloads between cycles, and on a graceful shutdown lets the send in
+/// flight finish for at most `delivery.shutdown_grace`.
 struct Daemon: Service {
     enum Event: Sendable {
         case cycleEnded(Result<Generation.Summary, any Error>)
+        case deliveryEnded
         case reload
         case stop
-        /// The store signalled a commit: a cycle now rather than at the next poll.
-        case wake
+        /// The wake source saw the platform commit: a cycle now, or right after the one in flight.
+        case storeChanged
     }
 
     /// Shared with the cycle's thread: the stop request, and progress for the watchdog.
     final class CycleControl: Sendable {
         let stopping = Atomic<Bool>(false)
         let progress = Atomic<Int>(0)
-
-        /// Asked before each send: counts as progress, false once stopping.
-        func keepGoing() -> Bool {
-            progress.add(1, ordering: .relaxed)
-            return !stopping.load(ordering: .relaxed)
-        }
     }
 
     let configPath: String
@@ -43,7 +42,11 @@ struct Daemon: Service {
     let watchdogPing: Duration?
     /// The cycles' `now`: the system clock, or the instant set by `RELANCE_TEST_NOW`.
     let wallClock: DaemonClock
+    /// Starts a cycle before `poll_interval` when the platform commits (nil: poll only).
+    var wakeSource: (any WakeSource)? = nil
     let inbox = Inbox<Event>()
+    /// The failure being reported, so that it is logged once and its end once.
+    let failures = FailureMemory()
     let control = CycleControl()
 
     func run() async throws {
@@ -53,7 +56,9 @@ struct Daemon: Service {
             group.addTask { [inbox] in
                 for await _ in hangups { await inbox.post(.reload) }
             }
-            WakeSource.start(store: first.store, logger: logger) { [inbox] in Task { await inbox.post(.wake) } }
+            if let wakeSource {
+                group.addTask { [inbox] in await wakeSource.watch { await inbox.post(.storeChanged) } }
+            }
             await withGracefulShutdownHandler {
                 await loop()
             } onGracefulShutdown: { [inbox, control, notifier] in
@@ -75,11 +80,15 @@ struct Daemon: Service {
         var nextCycle = clock.now
         var nextPing = watchdogPing.map { clock.now.advanced(by: $0) }
         if watchdogPing != nil { notifier.watchdog() }
-        var running = false, stopping = false, reloadWanted = false
+        var running = false, stopping = false, reloadWanted = false, cycleWanted = false, delivering = true
+        let delivery = DeliveryLoop(first, clock: { [wallClock] in wallClock.now() }, logger: logger) { [inbox] in
+            Task { await inbox.post(.deliveryEnded) }
+        }
+        delivery.start()
         var graceEnds: ContinuousClock.Instant?
         var progressAtPing = control.progress.load(ordering: .relaxed)
-        var failing: String?
-        var wakeWanted = false
+        var metrics = Metrics()
+        var metricsError: String?
 
         while true {
             let deadline = [running || stopping ? nil : nextCycle, nextPing, graceEnds].compactMap { $0 }.min()
@@ -89,7 +98,8 @@ struct Daemon: Service {
             case .stop?:
                 guard !stopping else { break }
                 stopping = true
-                guard running else {
+                delivery.stop()
+                guard running || delivering else {
                     logger.notice("stopped")
                     return
                 }
@@ -97,20 +107,43 @@ struct Daemon: Service {
                 graceEnds = now.advanced(by: .seconds(grace))
                 logger.notice("stopping: the cycle in flight has \(grace)s to finish its send")
             case .reload?:
-                if running { reloadWanted = true } else { current = reload(current) }
-            case .wake?:
-                if running { wakeWanted = true } else { nextCycle = now }
+                if running { reloadWanted = true } else { current = reload(current); delivery.use(current) }
+            case .storeChanged?:
+                if running { cycleWanted = true } else { nextCycle = now }
             case .cycleEnded(let result)?:
                 running = false
-                if wakeWanted { wakeWanted = false; nextCycle = now }
-                report(result, failing: &failing)
-                if stopping {
+                if case .success(let s) = result, s.decisions > 0 { delivery.wake() }
+                let summary = report(result, delivery.take())
+                let endedAt = wallClock.now()
+                metrics.record(summary, at: endedAt)
+                if let file = current.config.metrics.textfile {
+                    do throws(Metrics.WriteError) {
+                        try Metrics.write(metrics.text(now: endedAt), to: file)
+                        metricsError = nil
+                    } catch {
+                        // Once per distinct failure, not once per cycle.
+                        if metricsError != error.description { logger.warning("\(error)", metadata: ["error": "\(error)"]) }
+                        metricsError = error.description
+                    }
+                }
+                if stopping && !delivering {
                     logger.notice("stopped")
                     return
                 }
                 if reloadWanted {
                     reloadWanted = false
                     current = reload(current)
+                    delivery.use(current)
+                }
+                if cycleWanted {
+                    cycleWanted = false
+                    nextCycle = now
+                }
+            case .deliveryEnded?:
+                delivering = false
+                if stopping && !running {
+                    logger.notice("stopped")
+                    return
                 }
             case nil:
                 break
@@ -134,36 +167,43 @@ struct Daemon: Service {
         }
     }
 
-    /// Runs a cycle on its own thread: SQLite and the transports block, and must not hold Swift's cooperative pool.
+    /// Runs a cycle on its own thread: SQLite blocks, and must not hold Swift's cooperative pool.
     func start(_ generation: Generation, at now: Date) {
         Thread.detachNewThread { [inbox, control] in
-            let result = Result { try generation.tick(now: now, keepGoing: control.keepGoing) }
+            let result = Result { try generation.decide(now: now) }
+            generation.releaseMemory()
+            MemoryTrim.afterCycle()
             control.progress.add(1, ordering: .relaxed)
             Task { await inbox.post(.cycleEnded(result)) }
         }
     }
 
-    /// A failure is logged once, however many cycles it lasts (`failing` remembers it),
-    /// and its end once: a database down for ten minutes is two lines, not six hundred.
-    func report(_ result: Result<Generation.Summary, any Error>, failing: inout String?) {
+    /// Logs the cycle and sets the status line; returns the summary with the deliveries since the last cycle.
+    @discardableResult
+    func report(_ result: Result<Generation.Summary, any Error>,
+                _ delivery: (Dispatcher.Report, [TransportHealth])) -> Result<Generation.Summary, any Error> {
         switch result {
-        case .success(let s):
-            if let failure = failing {
+        case .success(var s):
+            if let failure = failures.current {
                 logger.notice("cycles succeed again after: \(failure)", metadata: ["event": "recovered"])
-                failing = nil
+                failures.current = nil
             }
+            (s.delivery, s.failing) = delivery
             notifier.status(s.statusLine)
             logger.info("\(s.statusLine)", metadata: [
                 "event": "cycle", "decisions": "\(s.decisions)", "sent": "\(s.delivery.sent)",
                 "retried": "\(s.delivery.retried)", "dead": "\(s.delivery.dead)", "rows_skipped": "\(s.skippedRows)",
                 "duration_ms": "\(Int(s.durationMs.rounded()))",
             ])
+            return .success(s)
         case .failure(let error):
             notifier.status("last cycle failed: \(error)")
+            // Logged once however many cycles it lasts (a database down for ten minutes is two lines).
             let kind = error is StoreUnavailable ? "the store is unavailable" : "\(error)"
-            guard kind != failing else { return }
-            failing = kind
+            guard failures.current != kind else { return result }
+            failures.current = kind
             logger.error("cycle failed: \(error)", metadata: ["error": "\(error)"])
+            return result
         }
     }
 
@@ -187,4 +227,9 @@ struct Daemon: Service {
             return current
         }
     }
+}
+
+/// The cycles' current failure, touched by the loop only.
+final class FailureMemory: @unchecked Sendable {
+    var current: String?
 }

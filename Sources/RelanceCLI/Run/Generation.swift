@@ -30,33 +30,35 @@ struct Generation: Sendable {
     struct Summary: Sendable {
         var durationMs: Double
         var decisions: Int
+        /// Decisions per rule (for the metrics file).
+        var decisionsByRule: [String: Int]
         var skippedRows: Int
-        var delivery: Dispatcher.Report
+        /// Delivered since the previous cycle (delivery runs beside the cycles).
+        var delivery = Dispatcher.Report()
         var outbox: OutboxDepth
-        /// The drain ended early for a stop.
-        var interrupted: Bool
+        /// Transports paused by their circuit breaker.
+        var failing: [TransportHealth] = []
     }
 
-    /// One poll cycle at `now`: the rules, then the outbox drain, which asks `keepGoing` before each send.
-    func tick(now: Date, keepGoing: () -> Bool) throws -> Summary {
+    /// One poll cycle at `now`: the rules, recorded. Delivery is not waited for: it drains
+    /// on its own thread (`DeliveryLoop`).
+    func decide(now: Date) throws -> Summary {
         let started = ContinuousClock.now
         let report = try cycle.run(now: now)
-        var stopped = false
-        let delivery = try dispatcher.drain(now: now, keepGoing: {
-            stopped = !keepGoing()
-            return !stopped
-        })
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return Summary(durationMs: ms, decisions: report.decisions.count, skippedRows: report.skipped.count,
-                       delivery: delivery, outbox: try store.outboxDepth(), interrupted: stopped)
+        let byRule = Dictionary(report.decisions.map { ($0.rule.rawValue, 1) }, uniquingKeysWith: +)
+        return Summary(durationMs: ms, decisions: report.decisions.count, decisionsByRule: byRule,
+                       skippedRows: report.skipped.count, outbox: try store.outboxDepth())
     }
 }
 
 extension Generation.Summary {
-    /// The `STATUS=` line, e.g. `cycle 12 ms, 3 decisions, 2 sent, outbox 0 pending, 1 deferred, 0 dead`.
+    /// The `STATUS=` line, e.g. `cycle 12 ms, 3 decisions, 2 sent, outbox 0 pending, 1 deferred, 0 dead`,
+    /// then `; email relay failing since … (last error …)` while a transport is paused.
     var statusLine: String {
         "cycle \(Int(durationMs.rounded())) ms, \(decisions) decisions, \(delivery.sent) sent, "
             + "outbox \(outbox.pending) pending, \(outbox.deferred) deferred, \(outbox.dead) dead"
+            + failing.map { "; " + $0.sentence }.joined()
     }
 }

@@ -13,6 +13,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigOption
 
     func run() async throws {
+        MemoryTrim.limitArenas()
         let config = try config.load()
         let logger = makeLogger(level: config.log.level)
         let wallClock: DaemonClock
@@ -32,8 +33,9 @@ struct RunCommand: AsyncParsableCommand {
             logger.critical("cannot start: \(error)", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
-        let daemon = Daemon(configPath: config.file, first: generation, logger: logger, notifier: SystemdNotifier(),
+        var daemon = Daemon(configPath: config.file, first: generation, logger: logger, notifier: SystemdNotifier(),
                             watchdogPing: SystemdNotifier.watchdogPingInterval(), wallClock: wallClock)
+        daemon.wakeSource = generation.wakeSource(logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -5,9 +5,10 @@ import Foundation
 /// explicitly, no TLS; AUTH with a password from a secret; one connection per
 /// sender, kept open and reused across messages.
 ///
-/// Failures are classified by the server's reply code (CURLINFO_RESPONSE_CODE),
-/// not by curl's error alone: a 451 after DATA comes back from curl as error 8
-/// "weird server reply", and must be retried.
+/// Failures are classified by the server's reply code (CURLINFO_RESPONSE_CODE)
+/// and the stage it answered, not by curl's error alone: a 451 after DATA comes
+/// back from curl as error 8 "weird server reply", and must be retried; a refusal
+/// of the sender, the login or relaying is the relay's, not the recipient's.
 public final class SMTPTransport: EmailTransport, @unchecked Sendable {
     public enum TLS: String, Sendable { case starttls, smtps, none }
 
@@ -55,8 +56,12 @@ public final class SMTPTransport: EmailTransport, @unchecked Sendable {
         available.wait()
         defer { available.signal() }
         let connection = lock.withLock { idle.popLast() } ?? SMTPConnection(settings: settings, url: effectiveURL)
-        defer { lock.withLock { idle.append(connection) } }
-        return connection.send(bytes, from: message.from.address, to: message.to.address, server: server)
+        let result = connection.send(bytes, from: message.from.address, to: message.to.address, server: server)
+        // Only a connection whose last transaction ended cleanly is reused. After a timeout or
+        // any error the server may still answer the old command: that late reply must never
+        // be read as the next message's answer, so the connection is closed at once.
+        if case .delivered = result.0 { lock.withLock { idle.append(connection) } } else { connection.abandon() }
+        return result
     }
 
     /// The URL with the EHLO name as its path: that is where curl takes it from.
@@ -89,6 +94,7 @@ public final class SMTPTransport: EmailTransport, @unchecked Sendable {
 final class SMTPConnection {
     let handle: UnsafeMutableRawPointer
     var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    let lastReply = LastReply()
 
     init(settings: SMTPTransport.Settings, url: String) {
         handle = curl_easy_init()!
@@ -113,9 +119,26 @@ final class SMTPConnection {
             guard let buffer, let userdata else { return 0 }
             return Unmanaged<Upload>.fromOpaque(userdata).takeUnretainedValue().read(into: buffer, max: size * count)
         })
+        // curl hands every server reply line to the header callback: the last one says why a command failed.
+        _ = relance_curl_setopt_callback(h, CURLOPT_HEADERFUNCTION, { buffer, size, count, userdata in
+            guard let buffer, let userdata else { return size * count }
+            let line = UnsafeRawBufferPointer(start: buffer, count: size * count)
+            Unmanaged<LastReply>.fromOpaque(userdata).takeUnretainedValue().keep(line)
+            return size * count
+        })
+        _ = relance_curl_setopt_pointer(h, CURLOPT_HEADERDATA, Unmanaged.passUnretained(lastReply).toOpaque())
     }
 
     deinit { curl_easy_cleanup(handle) }
+
+    /// Closes the connection without a word: curl's polite QUIT would wait for a reply,
+    /// and the reply it got could be the late answer to the command that timed out.
+    func abandon() {
+        var socket: curl_socket_t = -1
+        if relance_curl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 {
+            shutdown(socket, Int32(SHUT_RDWR))
+        }
+    }
 
     func send(_ bytes: [UInt8], from: String, to: String, server: String) -> (SendOutcome, Int) {
         let upload = Upload(bytes)
@@ -129,6 +152,7 @@ final class SMTPConnection {
         _ = relance_curl_setopt_slist(h, CURLOPT_MAIL_RCPT, recipients)
         _ = relance_curl_setopt_pointer(h, CURLOPT_READDATA, Unmanaged.passUnretained(upload).toOpaque())
         errorBuffer[0] = 0
+        lastReply.text = ""
         let code = errorBuffer.withUnsafeMutableBufferPointer { buffer in
             _ = relance_curl_setopt_pointer(h, CURLOPT_ERRORBUFFER, buffer.baseAddress)
             defer { _ = relance_curl_setopt_pointer(h, CURLOPT_ERRORBUFFER, nil) }
@@ -141,7 +165,7 @@ final class SMTPConnection {
         _ = relance_curl_setopt_pointer(h, CURLOPT_READDATA, nil)
         let written = errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         let detail = written.isEmpty ? String(cString: curl_easy_strerror(code)) : String(decoding: written, as: UTF8.self)
-        return (SMTPFailure.classify(curl: code.rawValue, reply: reply, detail: detail, server: server), connects)
+        return (SMTPFailure.classify(curl: code.rawValue, reply: reply, detail: detail, said: lastReply.text, server: server), connects)
     }
 }
 
@@ -162,31 +186,13 @@ final class Upload {
     }
 }
 
-/// Classifies one SMTP attempt: by the server's reply code first, then by curl's error.
-enum SMTPFailure {
-    static func classify(curl code: UInt32, reply: Int, detail: String, server: String) -> SendOutcome {
-        if code == CURLE_OK.rawValue { return .delivered(providerID: nil) }
-        let curlText = "curl \(code): \(detail)"
-        switch reply {
-        case 500..<600:
-            let hint = code == CURLE_LOGIN_DENIED.rawValue ? " (check email.username and the password file)" : ""
-            return .permanent("SMTP \(reply) from \(server), permanent\(hint) [\(curlText)]")
-        case 400..<500:
-            return .temporary("SMTP \(reply) from \(server), temporary [\(curlText)]")
-        default:
-            break
-        }
-        switch code {
-        case CURLE_USE_SSL_FAILED.rawValue:
-            return .temporary("\(server) does not offer STARTTLS, which tls = \"starttls\" requires; nothing was sent [\(curlText)]")
-        case CURLE_PEER_FAILED_VERIFICATION.rawValue, CURLE_SSL_CACERT_BADFILE.rawValue:
-            return .temporary("cannot verify the TLS certificate of \(server) (check email.ca_file) [\(curlText)]")
-        case CURLE_LOGIN_DENIED.rawValue:
-            return .permanent("\(server) refused the login (check email.username and the password file) [\(curlText)]")
-        case CURLE_URL_MALFORMAT.rawValue, CURLE_UNSUPPORTED_PROTOCOL.rawValue:
-            return .permanent("bad email.url [\(curlText)]")
-        default:
-            return .temporary("cannot deliver through \(server) [\(curlText)]")
-        }
+/// The server's last refusal (a 4xx or 5xx line), as curl's header callback saw it:
+/// later lines, such as QUIT's "221 Bye", do not hide it.
+final class LastReply {
+    var text = ""
+
+    func keep(_ line: UnsafeRawBufferPointer) {
+        guard line.count > 3, let first = line.first, first == UInt8(ascii: "4") || first == UInt8(ascii: "5") else { return }
+        text = String(decoding: line.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 
 /// What every HTTP gateway does with curl's answer before reading its own format.
 enum HTTPOutcome {
-    /// Network errors and timeouts are temporary: nothing reached the gateway, or we cannot know.
-    static func network(_ f: CurlHTTP.Failure) -> SendOutcome { .temporary(f.description) }
+    /// Network errors and timeouts: the gateway is unreachable (retried, and the transport paused
+    /// if it goes on); nothing reached it, or we cannot know.
+    static func network(_ f: CurlHTTP.Failure) -> SendOutcome { .transportFailure(f.description) }
 
     /// 429 waits for Retry-After; 5xx and 408 are temporary; other 4xx are permanent.
     static func byStatus(_ r: CurlHTTP.Response, gateway: String) -> SendOutcome? {

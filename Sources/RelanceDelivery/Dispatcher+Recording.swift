@@ -1,0 +1,108 @@
+import Foundation
+import RelanceCore
+import RelanceStore
+
+extension Dispatcher {
+    /// The shared state of one batch's senders.
+    final class Progress: @unchecked Sendable {
+        let lock = NSLock()
+        var next = 0
+        var error: (any Error)?
+        var stopped = false
+
+        /// Asks `keepGoing` (one sender at a time); once it says no, every sender stops.
+        func shouldContinue(_ keepGoing: () -> Bool) -> Bool {
+            lock.withLock {
+                if !stopped && !keepGoing() { stopped = true }
+                return !stopped
+            }
+        }
+
+        func take(from batch: [OutboxItem]) -> OutboxItem? {
+            lock.withLock {
+                guard error == nil, next < batch.count else { return nil }
+                defer { next += 1 }
+                return batch[next]
+            }
+        }
+
+        func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
+    }
+
+    /// Group commit of results: one sender writes everything waiting while the others wait
+    /// for their own result to be written.
+    final class Recorder: @unchecked Sendable {
+        let condition = NSCondition()
+        var waiting: [(id: Int64, result: DeliveryResult)] = []
+        var queued = 0, written = 0
+        var writing = false
+        var report = Report()
+
+        /// Adds a result and returns once it is written by `write` (which retries until it is).
+        func record(_ id: Int64, _ result: DeliveryResult,
+                    write: ([(id: Int64, result: DeliveryResult)]) -> Void) {
+            condition.lock()
+            defer { condition.unlock() }
+            waiting.append((id, result))
+            queued += 1
+            let mine = queued
+            while written < mine {
+                guard !writing else {
+                    condition.wait()
+                    continue
+                }
+                writing = true
+                let group = waiting, upTo = queued
+                waiting = []
+                condition.unlock()
+                write(group)
+                condition.lock()
+                writing = false
+                written = upTo
+                for (_, result) in group { count(result) }
+                condition.broadcast()
+            }
+        }
+
+        /// Counts a recorded result under its channel.
+        func tally(_ channel: Channel, _ result: DeliveryResult) {
+            let outcome: String
+            switch result {
+            case .sent: outcome = "sent"
+            case .retry: outcome = "retried"
+            case .dead: outcome = "dead"
+            case .skipped: outcome = "skipped"
+            case .postponed: return
+            }
+            condition.lock()
+            defer { condition.unlock() }
+            report.byChannel[channel.rawValue, default: [:]][outcome, default: 0] += 1
+        }
+
+        private func count(_ result: DeliveryResult) {
+            switch result {
+            case .sent: report.sent += 1
+            case .retry: report.retried += 1
+            case .dead: report.dead += 1
+            case .skipped: report.skipped += 1
+            case .postponed: break
+            }
+        }
+    }
+
+    /// Runs `body` on `count` threads of its own (the caller's among them) and returns when all
+    /// have returned. Not on Dispatch's pool: senders block on the network for seconds, and
+    /// the daemon's loop (its watchdog pings) must never wait for a thread behind them.
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) {
+        let done = DispatchGroup()
+        for _ in 1..<max(1, count) {
+            done.enter()
+            Thread.detachNewThread {
+                body()
+                done.leave()
+            }
+        }
+        body()
+        done.wait()
+    }
+}
