@@ -170,7 +170,7 @@ struct Daemon: Service {
     /// Runs a cycle on its own thread: SQLite blocks, and must not hold Swift's cooperative pool.
     func start(_ generation: Generation, at now: Date) {
         Thread.detachNewThread { [inbox, control] in
-            let result = Result { try generation.decide(now: now) }
+            let result = Result { try generation.decide(now: now, progress: { control.progress.add(1, ordering: .relaxed) }) }
             generation.releaseMemory()
             MemoryTrim.afterCycle()
             control.progress.add(1, ordering: .relaxed)
