@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:/opt/swift/bin:$(PATH)
 BIN := .build/debug/relance
 
-.PHONY: deps build demo test test-instants bench bench-smtp clean install
+.PHONY: deps build demo test test-instants test-package package-binary deb bench bench-smtp clean install soak
 
 deps:
 	@scripts/install-deps.sh
@@ -31,11 +31,12 @@ test: deps
 	swift build --build-tests
 	swift test --skip-build
 	@$(MAKE) --no-print-directory test-instants
+	@$(MAKE) --no-print-directory test-package
 
 # The suites whose daemon reads the clock, again with the daemon's clock set
 # (RELANCE_TEST_NOW, for tests only) to instants where the calendar bites:
 # a Sunday 07:10 UTC, both 2026 DST nights, Christmas Eve 23:30 Paris, a weekday 10:00 Paris.
-TIME_SENSITIVE := JournaldTests|StatusTests|RunNotifyTests|DaemonClockTests
+TIME_SENSITIVE := JournaldTests|StatusTests|RunNotifyTests|DaemonClockTests|MetricsTests
 INSTANTS := 2026-11-29T07:10:00Z 2026-03-29T01:30:00Z 2026-10-25T01:30:00Z 2026-12-24T22:30:00Z 2026-12-02T09:00:00Z
 test-instants:
 	@for t in $(INSTANTS); do \
@@ -51,11 +52,28 @@ bench: deps
 	swift build -c release
 	.build/release/relance-bench
 
-# The release binary, unit, journal catalog and config where a Debian admin expects them
-# (PREFIX=/usr/local by default; DESTDIR for staging). See scripts/install.sh.
-install: deps
-	swift build -c release --product relance
-	BIN=.build/release/relance scripts/install.sh
+# The release binary (Swift runtime linked in, so it needs only Debian's libraries),
+# built apart from .build so `make bench` keeps its own release build.
+PKG_BUILD := .build-package
+PKG_BIN := $(PKG_BUILD)/release/relance
+package-binary: deps
+	swift build -c release --static-swift-stdlib -Xlinker -z -Xlinker now --scratch-path $(PKG_BUILD) --product relance
+
+# The release binary, templates, unit, journal catalog and config where a Debian admin expects
+# them (PREFIX=/usr/local by default; DESTDIR for staging). See scripts/install.sh.
+install: package-binary
+	BIN=$(PKG_BIN) scripts/install.sh
+
+# relance_<version>_<arch>.deb in $(PKG_BUILD)/deb/, same layout with PREFIX=/usr. See scripts/deb.sh.
+deb: package-binary
+	@mkdir -p $(PKG_BUILD)/deb
+	rm -f $(PKG_BUILD)/deb/relance_*.deb
+	BIN=$(PKG_BIN) scripts/deb.sh $(PKG_BUILD)/deb
+
+# The package on this machine (root): lintian, apt-get install, check-config, a tick from the
+# installed files, the unit under a real systemd in namespaces, then apt-get purge.
+test-package: deb
+	Tests/Packaging/package-test.sh $(PKG_BUILD)/deb/relance_*.deb
 
 # 10,000 queued emails drained to Postfix's smtp-sink on loopback with 1 and 4
 # connections, next to Postfix's smtp-source to the same sink (release build).
@@ -63,5 +81,12 @@ bench-smtp:
 	@scripts/install-deps.sh bench
 	swift run -c release relance-smtp-bench
 
+# 10 minutes of relance run against a store filled at 50 requests/s, delivering to the
+# loopback SMTP and SMS peers: RSS at start and end, decisions, deliveries, p99
+# decide-to-send, lost and duplicates (not a test; SOAK_SECONDS, SOAK_RATE to change).
+soak: deps
+	swift build -c release --product relance
+	BIN=.build/release/relance scripts/soak.sh
+
 clean:
-	rm -rf .build var
+	rm -rf .build $(PKG_BUILD) var

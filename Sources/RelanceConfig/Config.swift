@@ -22,13 +22,15 @@ public struct Config: Sendable, Equatable {
     public var calendar: CalendarConfig
     /// `[log]`: verbosity.
     public var log: LogConfig
+    /// `[metrics]`: the Prometheus textfile.
+    public var metrics: MetricsConfig
     /// `[rules.*]` tunables, with `region` from `[calendar]`.
     public var policy: Policy
 
     public init(file: String, store: StoreConfig, links: LinksConfig, email: EmailConfig,
                 sms: SMSConfig = SMSConfig(), delivery: DeliveryConfig = DeliveryConfig(),
                 calendar: CalendarConfig = CalendarConfig(), log: LogConfig = LogConfig(),
-                policy: Policy = Policy()) {
+                policy: Policy = Policy(), metrics: MetricsConfig = MetricsConfig()) {
         self.file = file
         self.store = store
         self.links = links
@@ -38,5 +40,6 @@ public struct Config: Sendable, Equatable {
         self.calendar = calendar
         self.log = log
         self.policy = policy
+        self.metrics = metrics
     }
 }

@@ -61,6 +61,8 @@ public enum ConfigLoader {
         let calendar = CalendarConfig.read(&calendarTable)
         var logTable = root.table("log")
         let log = LogConfig.read(&logTable)
+        var metricsTable = root.table("metrics")
+        let metrics = MetricsConfig.read(&metricsTable)
         var policy = Policy()
         policy.region = calendar.region
         var rulesTable = root.table("rules")
@@ -70,6 +72,6 @@ public enum ConfigLoader {
         let errors = context.sortedErrors
         guard errors.isEmpty else { throw ConfigErrors(errors) }
         return Config(file: file, store: store, links: links, email: email, sms: sms, delivery: delivery,
-                      calendar: calendar, log: log, policy: policy)
+                      calendar: calendar, log: log, policy: policy, metrics: metrics)
     }
 }

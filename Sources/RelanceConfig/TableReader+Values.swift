@@ -46,15 +46,15 @@ extension TableReader {
 
     /// A URL whose scheme is one of `schemes` (lowercase, without `://`), with a host, a port in
     /// 1…65535 when one is written, and no user name or password (an inline secret: refused and
-    /// never printed; `allowUser` lets a bare user name through, as PostgreSQL's role).
-    mutating func url(_ key: String, schemes: [String], allowUser: Bool = false) -> String? {
+    /// never printed). PostgreSQL's URL has its own reader (``postgresURL(_:secretHome:)``).
+    mutating func url(_ key: String, schemes: [String]) -> String? {
         guard let text = string(key) else { return nil }
         switch URLCheck.userinfo(text) {
         case .password:
-            report(key, URLCheck.inlineSecretMessage(secretHome: secretHomeHint(for: key)))
+            report(key, URLCheck.inlineSecretMessage(home: credentialsHome))
             return nil
-        case .user where !allowUser:
-            report(key, "the URL must not carry a user name (user@host): " + URLCheck.whereCredentialsGo(secretHomeHint(for: key)))
+        case .user:
+            report(key, "the URL must not carry a user name (user@host): " + credentialsHome)
             return nil
         default:
             break
@@ -79,12 +79,11 @@ extension TableReader {
         return text
     }
 
-    /// Where the credentials of the table holding `key` belong, for the error's hint.
-    private func secretHomeHint(for key: String) -> String {
+    /// Where the credentials of this table belong, for the error's hint.
+    private var credentialsHome: String {
         switch path.joined(separator: ".") {
         case "email": "set email.username, and the password in password_file or the systemd credential smtp-password"
         case "sms": "put the token in token_file or the systemd credential sms-token"
-        case "store": "give the password to PostgreSQL another way (a ~/.pgpass file, PGPASSFILE, or peer authentication)"
         default: "a sign-in link's address carries no credentials"
         }
     }

@@ -20,12 +20,11 @@ enum URLCheck {
         return authority[..<at].contains(":") ? .password : .user
     }
 
-    static func inlineSecretMessage(secretHome: String) -> String {
+    /// The error for `user:password@host`; `home` says where the credentials belong instead.
+    static func inlineSecretMessage(home: String) -> String {
         "secrets must not be written in the config file, and a password in a URL (user:password@host) is one; "
-            + whereCredentialsGo(secretHome) + " (the value is not shown)"
+            + home + " (the value is not shown)"
     }
-
-    static func whereCredentialsGo(_ home: String) -> String { home }
 
     /// Why the port written after the host is unusable (curl would fail every send), or nil.
     static func portProblem(_ text: String) -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import RelanceCore
 import RelanceStore
 
 extension Dispatcher {
@@ -63,6 +64,21 @@ extension Dispatcher {
             }
         }
 
+        /// Counts a recorded result under its channel.
+        func tally(_ channel: Channel, _ result: DeliveryResult) {
+            let outcome: String
+            switch result {
+            case .sent: outcome = "sent"
+            case .retry: outcome = "retried"
+            case .dead: outcome = "dead"
+            case .skipped: outcome = "skipped"
+            case .postponed: return
+            }
+            condition.lock()
+            defer { condition.unlock() }
+            report.byChannel[channel.rawValue, default: [:]][outcome, default: 0] += 1
+        }
+
         private func count(_ result: DeliveryResult) {
             switch result {
             case .sent: report.sent += 1
@@ -72,5 +88,21 @@ extension Dispatcher {
             case .postponed: break
             }
         }
+    }
+
+    /// Runs `body` on `count` threads of its own (the caller's among them) and returns when all
+    /// have returned. Not on Dispatch's pool: senders block on the network for seconds, and
+    /// the daemon's loop (its watchdog pings) must never wait for a thread behind them.
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) {
+        let done = DispatchGroup()
+        for _ in 1..<max(1, count) {
+            done.enter()
+            Thread.detachNewThread {
+                body()
+                done.leave()
+            }
+        }
+        body()
+        done.wait()
     }
 }

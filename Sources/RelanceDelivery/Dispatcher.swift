@@ -35,8 +35,15 @@ public struct Dispatcher: Sendable {
 
     public struct Report: Sendable, Equatable {
         public var sent = 0, retried = 0, dead = 0, skipped = 0
+        /// The same outcomes per channel: `byChannel["sms"]?["retried"]` (for the metrics file).
+        public var byChannel: [String: [String: Int]] = [:]
         public init(sent: Int = 0, retried: Int = 0, dead: Int = 0, skipped: Int = 0) {
             self.sent = sent; self.retried = retried; self.dead = dead; self.skipped = skipped
+        }
+
+        /// Reports are equal by their totals; `byChannel` only breaks them down.
+        public static func == (a: Report, b: Report) -> Bool {
+            (a.sent, a.retried, a.dead, a.skipped) == (b.sent, b.retried, b.dead, b.skipped)
         }
     }
 
@@ -68,7 +75,7 @@ public struct Dispatcher: Sendable {
 
     /// Sends everything due at `now` (a replayed instant: every time taken is `now`).
     public func drain(now: Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
-                      keepGoing: () -> Bool = { true }) throws -> Report {
+                      keepGoing: @escaping @Sendable () -> Bool = { true }) throws -> Report {
         try drain(clock: { now }, jitter: jitter, keepGoing: keepGoing)
     }
 
@@ -86,7 +93,7 @@ public struct Dispatcher: Sendable {
     /// `keepGoing` is asked before each send: false ends the drain there (a graceful
     /// stop); rows claimed but not sent are handed back at once.
     public func drain(clock: @escaping @Sendable () -> Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
-                      keepGoing: () -> Bool = { true }) throws -> Report {
+                      keepGoing: @escaping @Sendable () -> Bool = { true }) throws -> Report {
         let workers = max(1, settings.senders) + 2
         let window = max(1, min(settings.batchSize, 2 * workers))
         let recorder = Recorder()
@@ -97,17 +104,15 @@ public struct Dispatcher: Sendable {
             let batch = try store.claimDue(now: now, limit: window, leaseUntil: now.addingTimeInterval(settings.lease), channels: open)
             if batch.isEmpty { break }
             progress.next = 0
-            withoutActuallyEscaping(keepGoing) { keepGoing in
-                nonisolated(unsafe) let keepGoing = keepGoing
-                DispatchQueue.concurrentPerform(iterations: min(workers, batch.count)) { _ in
-                    while progress.shouldContinue(keepGoing), let item = progress.take(from: batch) {
-                        do {
-                            let result = try deliver(item, clock: clock, jitter: jitter)
-                            recorder.record(item.id, result) { write($0, clock: clock) }
-                            log(item, result)
-                        } catch {
-                            progress.fail(error)
-                        }
+            Self.onThreads(min(workers, batch.count)) {
+                while progress.shouldContinue(keepGoing), let item = progress.take(from: batch) {
+                    do {
+                        let result = try deliver(item, clock: clock, jitter: jitter)
+                        recorder.record(item.id, result) { write($0, clock: clock) }
+                        recorder.tally(item.delivery.channel, result)
+                        log(item, result)
+                    } catch {
+                        progress.fail(error)
                     }
                 }
             }

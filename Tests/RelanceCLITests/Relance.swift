@@ -1,4 +1,5 @@
 import Foundation
+import RelanceTestSupport
 
 /// Runs the built `relance` binary as a user would.
 enum Relance {
@@ -61,9 +62,7 @@ enum Relance {
     }
 
     static func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relance-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
+        try TemporaryFolders.make("cli")
     }
 
     /// A config for a store and spools in `dir`, file transports, demo secret.

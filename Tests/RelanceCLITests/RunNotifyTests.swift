@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 import GRDB
 import Testing
 
@@ -64,15 +65,23 @@ import Testing
         #expect(notify.waitFor(timeout: 15) { $0.hasPrefix("STATUS=cycle ") } != nil, "\(daemon.stderr)")
 
         // Hold the store's write lock for 4 s (busy_timeout is 5 s): the next cycle blocks in its first write.
-        let store = try DatabaseQueue(path: dir.appendingPathComponent("store.sqlite").path)
+        // The delivery loop writes too: wait for the lock rather than fail to take it (then nothing would be held).
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        let store = try DatabaseQueue(path: dir.appendingPathComponent("store.sqlite").path, configuration: configuration)
+        let locked = Atomic<Bool>(false)
         let locker = Thread {
             try? store.writeWithoutTransaction { db in
                 try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.store(true, ordering: .relaxed)
                 Thread.sleep(forTimeInterval: 4)
                 try db.execute(sql: "ROLLBACK")
             }
         }
         locker.start()
+        while !locked.load(ordering: .relaxed) && !locker.isFinished { usleep(1_000) }
+        let holding = locked.load(ordering: .relaxed)
+        try #require(holding, "the test could not take the store's write lock")
         _ = notify.collect(for: 1.5)  // the cycle under way, if any, ends; the next one starts and blocks
         let stuck = notify.collect(for: 1.5)
         #expect(!stuck.contains("WATCHDOG=1"), "pings while the cycle is stuck: \(stuck)")

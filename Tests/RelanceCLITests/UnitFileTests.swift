@@ -54,7 +54,13 @@ import Testing
     }
 
     @Test(arguments: [
-        "Type=notify", "NotifyAccess=main", "WatchdogSec=", "Restart=on-failure", "RestartPreventExitStatus=78",
+        "Type=notify", "NotifyAccess=main", "WatchdogSec=", "Restart=on-failure",
+        // 243: a credential is missing (step CREDENTIALS); restarting will not bring it.
+        "RestartPreventExitStatus=78 243",
+        // Swift's backtracer cannot start under MemoryDenyWriteExecute=: SIGABRT from the watchdog would hang.
+        "Environment=SWIFT_BACKTRACE=enable=no",
+        // libdispatch lowers its worker threads' priority; @resources alone would refuse it.
+        "SystemCallFilter=setpriority", "LimitNICE=-4",
         "ExecReload=/bin/kill -HUP $MAINPID", "DynamicUser=yes", "StateDirectory=relance", "LoadCredential=link-secret:",
         "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "PrivateDevices=yes", "NoNewPrivileges=yes",
         "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "SystemCallFilter=@system-service", "CapabilityBoundingSet=\n",
@@ -64,7 +70,8 @@ import Testing
         #expect(text.contains("\n" + directive))
     }
 
-    /// scripts/install.sh (what `make install` runs) with DESTDIR and PREFIX=/usr, as a package build would.
+    /// scripts/install.sh (what `make install` runs) with DESTDIR and PREFIX=/usr, as a package build would;
+    /// the staged relance finds the staged templates and ticks with them.
     @Test func installLaysOutFilesUnderDestdir() throws {
         let dest = try Relance.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dest) }
@@ -77,12 +84,39 @@ import Testing
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
+        let templates = try FileManager.default.contentsOfDirectory(atPath: Relance.root.appendingPathComponent("Config/templates").path)
+        #expect(templates.count > 10)
         for path in ["usr/bin/relance", "usr/lib/systemd/system/relance.service", "usr/lib/systemd/catalog/relance.catalog",
-                     "etc/relance/relance.toml", "usr/share/doc/relance/README.md"] {
+                     "etc/relance/relance.toml", "usr/share/doc/relance/README.md"] + templates.map({ "usr/share/relance/templates/\($0)" }) {
             #expect(FileManager.default.fileExists(atPath: dest.appendingPathComponent(path).path), "\(path)")
         }
         let unit = try String(contentsOf: dest.appendingPathComponent("usr/lib/systemd/system/relance.service"), encoding: .utf8)
         #expect(unit.contains("\nExecStart=/usr/bin/relance run --config /etc/relance/relance.toml\n"))
+        #expect(unit.contains("\nDocumentation=file:///usr/share/doc/relance/README.md\n"))
         #expect(!unit.contains(dest.path))
+        let catalog = try String(contentsOf: dest.appendingPathComponent("usr/lib/systemd/catalog/relance.catalog"), encoding: .utf8)
+        let docs = Set(catalog.split(separator: "\n").filter { $0.hasPrefix("Documentation:") })
+        #expect(docs == ["Documentation: file:///usr/share/doc/relance/README.md"], "\(docs)")
+
+        // The staged binary, run by a bare name from PATH in an empty folder, renders with the staged templates.
+        let work = dest.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let config = try Relance.writeConfig(in: work)
+        let bin = dest.appendingPathComponent("usr/bin")
+        let demo = try Relance.run(["demo", "--store", work.appendingPathComponent("store.sqlite").path, "--now", TickCommandTests.now])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let tick = Process()
+        tick.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tick.arguments = ["PATH=\(bin.path):/usr/bin:/bin", "relance", "tick", "--config", config.path, "--now", TickCommandTests.now]
+        tick.currentDirectoryURL = work
+        let errors = Pipe()
+        tick.standardOutput = FileHandle.nullDevice
+        tick.standardError = errors
+        try tick.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tick.waitUntilExit()
+        #expect(tick.terminationStatus == 0, "\(stderr)")
+        let emails = (try? FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent("spool/email").path)) ?? []
+        #expect(!emails.isEmpty)
     }
 }

@@ -6,6 +6,8 @@ import Testing
         ("a@example.org", "a@example.org"),
         ("first.last+tag@sub.example.org", "first.last+tag@sub.example.org"),
         ("h.lefevre@hôpital.example", "h.lefevre@xn--hpital-ixa.example"),
+        ("h.lefevre@ho\u{302}pital.example", "h.lefevre@xn--hpital-ixa.example"),  // decomposed: NFC first
+        ("h.lefevre@HÔPITAL.example", "h.lefevre@xn--hpital-ixa.example"),
         ("x@Bücher.example", "x@xn--bcher-kva.example"),
         ("user@exämple.de", "user@xn--exmple-cua.de"),
     ])

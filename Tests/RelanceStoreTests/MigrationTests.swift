@@ -29,6 +29,7 @@ import RelanceTestSupport
 
     @Test func storeWithoutTheContractIsRefused() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relance-empty-\(UUID().uuidString).sqlite")
+        TemporaryFolders.remove(atExit: dir)
         #expect(throws: SQLiteStore.OpenError.self) { try SQLiteStore(path: dir.path) }
         #expect(!FileManager.default.fileExists(atPath: dir.path), "opening a missing store must not create it")
         try Data().write(to: dir)

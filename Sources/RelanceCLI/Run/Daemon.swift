@@ -85,6 +85,8 @@ struct Daemon: Service {
         delivery.start()
         var graceEnds: ContinuousClock.Instant?
         var progressAtPing = control.progress.load(ordering: .relaxed)
+        var metrics = Metrics()
+        var metricsError: String?
 
         while true {
             let deadline = [running || stopping ? nil : nextCycle, nextPing, graceEnds].compactMap { $0 }.min()
@@ -109,7 +111,21 @@ struct Daemon: Service {
             case .cycleEnded(let result)?:
                 running = false
                 if case .success(let s) = result, s.decisions > 0 { delivery.wake() }
-                report(result, delivery.take())
+                let summary = report(result, delivery.take())
+                let endedAt = wallClock.now()
+                metrics.record(summary, at: endedAt)
+                if let file = current.config.metrics.textfile {
+                    do throws(Metrics.WriteError) {
+                        try Metrics.write(metrics.text(now: endedAt), to: file)
+                        metricsError = nil
+                    } catch {
+                        // Once per distinct failure, not once per cycle.
+                        if metricsError != error.description { logger.warning("\(error)", metadata: ["error": "\(error)"]) }
+                        metricsError = error.description
+                    }
+                }
+                // Work left past the per-cycle limit is taken at once, without waiting a poll interval.
+                if case .success(let s) = result, s.morePending { nextCycle = now }
                 if stopping && !delivering {
                     logger.notice("stopped")
                     return
@@ -162,7 +178,10 @@ struct Daemon: Service {
         }
     }
 
-    func report(_ result: Result<Generation.Summary, any Error>, _ delivery: (Dispatcher.Report, [TransportHealth])) {
+    /// Logs the cycle and sets the status line; returns the summary with the deliveries since the last cycle.
+    @discardableResult
+    func report(_ result: Result<Generation.Summary, any Error>,
+                _ delivery: (Dispatcher.Report, [TransportHealth])) -> Result<Generation.Summary, any Error> {
         switch result {
         case .success(var s):
             (s.delivery, s.failing) = delivery
@@ -172,9 +191,11 @@ struct Daemon: Service {
                 "retried": "\(s.delivery.retried)", "dead": "\(s.delivery.dead)", "rows_skipped": "\(s.skippedRows)",
                 "duration_ms": "\(Int(s.durationMs.rounded()))",
             ])
+            return .success(s)
         case .failure(let error):
             notifier.status("last cycle failed: \(error)")
             logger.error("cycle failed: \(error)", metadata: ["error": "\(error)"])
+            return result
         }
     }
 

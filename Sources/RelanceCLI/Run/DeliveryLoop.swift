@@ -61,6 +61,9 @@ final class DeliveryLoop: @unchecked Sendable {
                 condition.withLock {
                     totals.sent += report.sent; totals.retried += report.retried
                     totals.dead += report.dead; totals.skipped += report.skipped
+                    for (channel, counts) in report.byChannel {
+                        for (outcome, n) in counts { totals.byChannel[channel, default: [:]][outcome, default: 0] += n }
+                    }
                 }
             } catch {
                 logger.error("delivery stopped: \(error); taken up again in \(current.config.store.pollInterval)s",

@@ -30,12 +30,16 @@ struct Generation: Sendable {
     struct Summary: Sendable {
         var durationMs: Double
         var decisions: Int
+        /// Decisions per rule (for the metrics file).
+        var decisionsByRule: [String: Int]
         var skippedRows: Int
         /// Delivered since the previous cycle (delivery runs beside the cycles).
         var delivery = Dispatcher.Report()
         var outbox: OutboxDepth
         /// Transports paused by their circuit breaker.
         var failing: [TransportHealth] = []
+        /// The cycle stopped at its per-cycle limit: the next one starts at once, not after `poll_interval`.
+        var morePending = false
     }
 
     /// One poll cycle at `now`: the rules, recorded. Delivery is not waited for: it drains
@@ -45,8 +49,11 @@ struct Generation: Sendable {
         let report = try cycle.run(now: now)
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return Summary(durationMs: ms, decisions: report.decisions.count, skippedRows: report.skipped.count,
-                       outbox: try store.outboxDepth())
+        let byRule = Dictionary(report.decisions.map { ($0.rule.rawValue, 1) }, uniquingKeysWith: +)
+        var summary = Summary(durationMs: ms, decisions: report.decisions.count, decisionsByRule: byRule,
+                              skippedRows: report.skipped.count, outbox: try store.outboxDepth())
+        summary.morePending = report.morePending
+        return summary
     }
 }
 

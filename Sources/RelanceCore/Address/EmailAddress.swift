@@ -1,3 +1,5 @@
+import Foundation
+
 /// An email address checked as RFC 5321/5322 `addr-spec` (dot-atom form), and its form on the wire.
 ///
 /// Addresses come from the platform's tables: they are input, and are checked, never rewritten.
@@ -60,7 +62,7 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
         if label.unicodeScalars.allSatisfy(\.isASCII) {
             ascii = String(label)
         } else {
-            let mapped = String(label).lowercased()
+            let mapped = String(label).lowercased().precomposedStringWithCanonicalMapping  // NFC, as IDNA requires
             guard mapped.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil
                 || $0 == "-" || $0.properties.generalCategory == .nonspacingMark || $0.properties.generalCategory == .spacingMark }),
                 let code = Punycode.encode(mapped)

@@ -44,7 +44,7 @@ public struct TemplateSet: Sendable {
         if let builtIn = builtInFolder() {
             for (name, path) in mustacheFiles(in: builtIn) { files[name] = path }
         } else if overrides == nil {
-            problems.append(Problem(file: "Config/templates", reason: "the built-in templates are not installed beside relance; set email.templates to a folder holding them"))
+            problems.append(Problem(file: "Config/templates", reason: "the built-in templates are not installed beside relance (PREFIX/share/relance/templates for PREFIX/bin/relance); set email.templates to a folder holding them"))
         }
         let expected = Set(RuleName.allCases.flatMap { rule in locales.map { name(rule, $0) } })
         if let overrides {
@@ -193,12 +193,17 @@ public struct TemplateSet: Sendable {
     }
 
     /// The built-in templates: SwiftPM's resource bundle beside the executable
-    /// (or the test bundle), else an installed copy.
+    /// (or the test bundle), else an installed copy in `PREFIX/share/relance/templates`
+    /// for the executable's `PREFIX/bin` (`make install`, the Debian package).
     static func builtInFolder() -> String? {
         let bundleName = "relance_RelanceDelivery.resources"
         var candidates = [Bundle.main.bundleURL.appendingPathComponent(bundleName).path]
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        candidates.append(executable.deletingLastPathComponent().appendingPathComponent(bundleName).path)
+        // argv[0] is a bare name when relance is found on PATH: /proc/self/exe names the file itself.
+        for executable in [CommandLine.arguments.first ?? "", "/proc/self/exe"] {
+            let bin = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+            candidates.append(bin.appendingPathComponent(bundleName).path)
+            candidates.append(bin.deletingLastPathComponent().appendingPathComponent("share/relance/templates").path)
+        }
         candidates += ["/usr/share/relance/templates", "/usr/local/share/relance/templates"]
         return candidates.first { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("reminder.fr.mustache")) }
     }

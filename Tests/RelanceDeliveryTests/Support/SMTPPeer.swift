@@ -1,4 +1,5 @@
 import Foundation
+import RelanceTestSupport
 
 /// The scripted SMTP server of Tests/Peers/smtp_peer.py, on 127.0.0.1, started
 /// by a test and stopped by its PID. Debian's aiosmtpd imports only under
@@ -81,9 +82,7 @@ struct PeerError: Error, CustomStringConvertible { let description: String }
 /// Temporary folders, and a self-signed certificate for 127.0.0.1 made once per run.
 enum Scratch {
     static func folder(_ name: String) -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("relance-\(name)-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try! TemporaryFolders.make(name)
     }
 
     /// (certificate, key): `CN=localhost`, subjectAltName localhost and 127.0.0.1.
