@@ -171,10 +171,11 @@ struct Daemon: Service {
     func start(_ generation: Generation, at now: Date) {
         Thread.detachNewThread { [inbox, control] in
             let result = Result { try generation.decide(now: now, progress: { control.progress.add(1, ordering: .relaxed) }) }
-            generation.releaseMemory()
-            MemoryTrim.afterCycle()
             control.progress.add(1, ordering: .relaxed)
             Task { await inbox.post(.cycleEnded(result)) }
+            // After the cycle has ended for the loop (and its watchdog): what it read goes back.
+            generation.releaseMemory()
+            MemoryTrim.afterCycle()
         }
     }
 
