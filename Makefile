@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:/opt/swift/bin:$(PATH)
 BIN := .build/debug/relance
 
-.PHONY: deps build demo test test-instants test-package package-binary deb bench bench-smtp clean install
+.PHONY: deps build demo test test-instants test-package package-binary deb bench bench-smtp clean install soak
 
 deps:
 	@scripts/install-deps.sh
@@ -36,7 +36,7 @@ test: deps
 # The suites whose daemon reads the clock, again with the daemon's clock set
 # (RELANCE_TEST_NOW, for tests only) to instants where the calendar bites:
 # a Sunday 07:10 UTC, both 2026 DST nights, Christmas Eve 23:30 Paris, a weekday 10:00 Paris.
-TIME_SENSITIVE := JournaldTests|StatusTests|RunNotifyTests|DaemonClockTests|MetricsTests
+TIME_SENSITIVE := JournaldTests|StatusTests|RunNotifyTests|DaemonClockTests|MetricsTests|WakeOnCommitTests
 INSTANTS := 2026-11-29T07:10:00Z 2026-03-29T01:30:00Z 2026-10-25T01:30:00Z 2026-12-24T22:30:00Z 2026-12-02T09:00:00Z
 test-instants:
 	@for t in $(INSTANTS); do \
@@ -81,6 +81,13 @@ test-package: deb
 bench-smtp:
 	@scripts/install-deps.sh bench
 	swift run -c release relance-smtp-bench
+
+# 10 minutes of relance run against a store filled at 50 requests/s, delivering to the
+# loopback SMTP and SMS peers: RSS at start and end, decisions, deliveries, p99
+# decide-to-send, lost and duplicates (not a test; SOAK_SECONDS, SOAK_RATE to change).
+soak: deps
+	swift build -c release --product relance
+	BIN=.build/release/relance scripts/soak.sh
 
 clean:
 	rm -rf .build $(PKG_BUILD) var

@@ -38,6 +38,23 @@ struct StatusCommand: ParsableCommand {
         let o = s.outbox
         out += "outbox:      \(o.pending) pending, \(o.deferred) deferred (retrying), \(o.dead) dead\n"
         out += "oldest pending: " + (o.oldestPendingSince.map { "\(Timestamp.format($0)) (\(age(now.timeIntervalSince($0))) ago)" } ?? "none") + "\n"
+        out += renderRobustness(s)
+        return out
+    }
+
+    /// Rows skipped, alerts recorded without sending, and the size of relance's tables.
+    static func renderRobustness(_ s: StoreStatus) -> String {
+        var out = ""
+        let skipped = s.skippedRows.values.reduce(0, +)
+        out += "rows skipped: \(skipped)"
+        if skipped > 0 {
+            out += " (" + s.skippedRows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                + "; see `journalctl -u relance RELANCE_EVENT=row_skipped`)"
+        }
+        out += "\n"
+        out += "not sent (24 h): \(s.notSent[MessageRules.tooOldReason] ?? 0) too old (max_age), "
+            + "\(s.notSent[AlertCoalescing.coalescedReason] ?? 0) coalesced\n"
+        out += "tables:      " + s.tableSizes.map { "\($0.table) \($0.rows)" }.joined(separator: ", ") + "\n"
         return out
     }
 

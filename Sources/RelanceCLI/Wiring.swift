@@ -57,8 +57,12 @@ struct Wiring {
     }
 
     func cycle(_ store: any MessageStore, logger: Logger) -> Cycle {
-        Cycle(store: store, settings: .init(policy: config.policy, catchUp: TimeInterval(config.store.catchUp),
-                                            quietHours: config.sms.quietHours), logger: logger)
+        var settings = Cycle.Settings(policy: config.policy, catchUp: TimeInterval(config.store.catchUp),
+                                      quietHours: config.sms.quietHours,
+                                      retention: Retention(decisions: TimeInterval(config.store.retention),
+                                                           cycles: TimeInterval(config.store.cycleRetention)))
+        settings.limit = config.store.cycleLimit
+        return Cycle(store: store, settings: settings, logger: logger)
     }
 
     func dispatcher(_ store: any MessageStore, logger: Logger) throws -> Dispatcher {

@@ -21,6 +21,10 @@ extension Config {
         w.set("poll_interval", Self.duration(store.pollInterval))
         w.set("busy_timeout", Self.duration(store.busyTimeout))
         w.set("catch_up", Self.duration(store.catchUp))
+        w.set("cycle_limit", store.cycleLimit)
+        w.table("store.retention")
+        w.set("decisions", Self.duration(store.retention))
+        w.set("cycles", Self.duration(store.cycleRetention))
 
         w.table("links")
         w.set("base_url", links.baseURL)
@@ -82,8 +86,12 @@ extension Config {
     }
 
     private func writeRules(to w: inout TOMLWriter) {
-        w.table("rules.patient_message_alert")
-        w.set("enabled", policy.patientMessageAlert.enabled)
+        for (name, alert) in [(RuleName.patientMessageAlert, policy.patientMessageAlert), (.replyAlert, policy.replyAlert)] {
+            w.table("rules.\(name.rawValue)")
+            w.set("enabled", alert.enabled)
+            w.set("max_age", Self.duration(Int(alert.maxAge)))
+            w.set("coalesce", Self.duration(Int(alert.coalesce)))
+        }
 
         w.table("rules.digest")
         w.set("enabled", policy.digest.enabled)
@@ -104,7 +112,7 @@ extension Config {
         w.set("max_results", n.maxResults)
         w.set("radius_km", n.radiusKm)
 
-        for (name, toggle) in [(RuleName.replyAlert, policy.replyAlert), (.fullTextForward, policy.fullTextForward),
+        for (name, toggle) in [(RuleName.fullTextForward, policy.fullTextForward),
                                (.closureAutoReply, policy.closureAutoReply)] {
             w.table("rules.\(name.rawValue)")
             w.set("enabled", toggle.enabled)

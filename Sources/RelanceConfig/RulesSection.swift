@@ -15,10 +15,19 @@ enum RulesSection {
     private static let someBusinessDays = 1...250
     private static let someSeconds = Seconds.minute...366 * Seconds.day
 
+    /// `enabled`, `max_age` ["72h"] and `coalesce` ["15m"] of the two message alerts.
+    private static func readAlert(_ r: inout TableReader, _ alert: Policy.MessageAlert) -> Policy.MessageAlert {
+        var a = alert
+        a.enabled = r.bool("enabled", default: a.enabled)
+        a.maxAge = Double(r.seconds("max_age", default: Int(a.maxAge), range: 0...366 * Seconds.day))
+        a.coalesce = Double(r.seconds("coalesce", default: Int(a.coalesce), range: 0...Seconds.day))
+        return a
+    }
+
     private static func read(_ rule: RuleName, _ r: inout TableReader, into p: inout Policy) {
         switch rule {
         case .patientMessageAlert:
-            p.patientMessageAlert.enabled = r.bool("enabled", default: p.patientMessageAlert.enabled)
+            p.patientMessageAlert = readAlert(&r, p.patientMessageAlert)
         case .digest:
             p.digest.enabled = r.bool("enabled", default: p.digest.enabled)
             p.digest.threshold = r.int("threshold", default: p.digest.threshold, range: 1...1000)
@@ -40,7 +49,7 @@ enum RulesSection {
             n.radiusKm = r.number("radius_km", default: n.radiusKm, above: 0, upTo: 500)
             p.nearbyProposal = n
         case .replyAlert:
-            p.replyAlert.enabled = r.bool("enabled", default: p.replyAlert.enabled)
+            p.replyAlert = readAlert(&r, p.replyAlert)
         case .fullTextForward:
             p.fullTextForward.enabled = r.bool("enabled", default: p.fullTextForward.enabled)
         case .closureAutoReply:

@@ -40,6 +40,11 @@ public struct Dispatcher: Sendable {
         public init(sent: Int = 0, retried: Int = 0, dead: Int = 0, skipped: Int = 0) {
             self.sent = sent; self.retried = retried; self.dead = dead; self.skipped = skipped
         }
+
+        /// Reports are equal by their totals; `byChannel` only breaks them down.
+        public static func == (a: Report, b: Report) -> Bool {
+            (a.sent, a.retried, a.dead, a.skipped) == (b.sent, b.retried, b.dead, b.skipped)
+        }
     }
 
     let store: any MessageStore

@@ -11,6 +11,7 @@ enum ContentJSON {
         if let v = c.closureEndsOn { fields.append("\"closureEndsOn\":\(string(v))") }
         if let v = c.count { fields.append("\"count\":\(v)") }
         if let v = c.dueAt { fields.append("\"dueAt\":\"\(Timestamp.format(v))\"") }
+        if let v = c.heldBack { fields.append("\"heldBack\":\(v)") }
         if let list = c.nearby {
             let items = list.map { o in
                 var f = ["\"displayName\":\(string(o.displayName))", "\"distanceKm\":\(number(o.distanceKm))",

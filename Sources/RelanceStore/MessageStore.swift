@@ -79,9 +79,16 @@ public protocol MessageStore: AnyObject, Sendable {
     /// Requests created in `[since, now]`, for `relance stats`; broken rows are skipped.
     func requests(createdSince since: Date, until now: Date) throws -> [Request]
     func practitionerNames(_ ids: [Int64]) throws -> [Int64: String]
-    /// The last cycle, per-rule counts since `since`, and the outbox depth.
+    /// The last cycle, per-rule counts since `since`, the outbox depth, rows skipped and table sizes.
     func status(since: Date) throws -> StoreStatus
     func outboxDepth() throws -> OutboxDepth
+
+    // MARK: Retention
+
+    /// Deletes relance's own rows older than `retention` at `now`, in small transactions,
+    /// never a decision with an outbox row still pending.
+    @discardableResult
+    func prune(now: Date, retention: Retention) throws -> PruneReport
 }
 
 extension MessageStore {

@@ -121,6 +121,31 @@ public enum RelanceMigrations {
                 updated_at    \(text) NOT NULL
             );
             """),
+            Migration(id: "v4_skipped_rows_and_resumable_cursors", sql: """
+            -- A cursor stopped at the per-cycle limit resumes after this row id (NULL: read completed).
+            ALTER TABLE relance_cursors ADD COLUMN after_id \(int);
+
+            -- Platform rows that do not decode, one per table and id (or '?'): logged once when
+            -- first seen, counted by `relance status`, retried each cycle, removed once they decode.
+            CREATE TABLE relance_skipped_rows (
+                table_name  TEXT NOT NULL,
+                row_key     TEXT NOT NULL,
+                column_name TEXT NOT NULL,
+                reason      TEXT NOT NULL,
+                first_seen  \(text) NOT NULL,
+                last_seen   \(text) NOT NULL,
+                PRIMARY KEY (table_name, row_key)
+            );
+
+            -- Retention prunes cycles by time.
+            CREATE INDEX relance_cycles_by_time ON relance_cycles (now);
+            \(engine == .sqlite ? """
+            -- Platform rows whose timestamps are not the contract's text: partial indexes that hold
+            -- only them, so each cycle finds and reports them without a scan.
+            CREATE INDEX IF NOT EXISTS relance_requests_unreadable_time ON requests (id) WHERE \(UnreadableTimestamps.requests);
+            CREATE INDEX IF NOT EXISTS relance_messages_unreadable_time ON messages (id) WHERE \(UnreadableTimestamps.messages);
+            """ : "")
+            """),
         ]
     }
 
@@ -132,4 +157,17 @@ public enum RelanceMigrations {
         }
         return m
     }
+}
+
+/// SQLite: the conditions of migration v3's partial indexes, which queries repeat
+/// word for word so that SQLite answers them from those indexes. Never edited
+/// once shipped (a new migration would bring new ones).
+enum UnreadableTimestamps {
+    static let glob = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z"
+
+    static func required(_ c: String) -> String { "\(c) IS NULL OR typeof(\(c)) <> 'text' OR \(c) NOT GLOB '\(glob)'" }
+    static func optional(_ c: String) -> String { "\(c) IS NOT NULL AND (typeof(\(c)) <> 'text' OR \(c) NOT GLOB '\(glob)')" }
+
+    static let requests = "(\(required("created_at")) OR \(required("updated_at")))"
+    static let messages = "(\(required("created_at")) OR (\(optional("deliver_at"))))"
 }

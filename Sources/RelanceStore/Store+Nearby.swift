@@ -22,12 +22,13 @@ extension SQLiteStore {
                 sql += " AND EXISTS (SELECT 1 FROM practitioner_procedures pp WHERE pp.practitioner_id = p.id AND pp.procedure = ?)"
                 args.append(procedure)
             }
-            let ids = try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+            let ids = try Self.int64s(db, sql: sql, arguments: StatementArguments(args))
             var skipped: [SkippedRow] = []
             let practices = try Self.loadPractices(db, ids: ids, region: region, skipped: &skipped)
             var procedures: [Int64: Set<String>] = [:]
-            for row in try Self.fetchIn(db, "SELECT practitioner_id, procedure FROM practitioner_procedures WHERE practitioner_id IN", ids) {
-                if let p: Int64 = row["practitioner_id"], let name: String = row["procedure"] {
+            for row in try Self.platformRowsIn(db, RowDecoder.Columns(["practitioner_id", "procedure"]),
+                                               "SELECT practitioner_id, procedure FROM practitioner_procedures WHERE practitioner_id IN", ids) {
+                if let p = try? row.int64("practitioner_id"), let name = try? row.text("procedure") {
                     procedures[p, default: []].insert(name)
                 }
             }

@@ -30,9 +30,10 @@ extension SQLiteStore {
         }) ?? []
     }
 
-    /// The `relance_*` indexes that relance's migrations create on the platform's tables.
+    /// The `relance_*` indexes that relance's migrations create on the platform's tables
+    /// (v2's, and v3's partial indexes of rows with unreadable timestamps).
     static var platformIndexNames: [String] {
-        let sql = RelanceMigrations.all(.sqlite).first { $0.id == "v2_platform_indexes" }?.sql ?? ""
+        let sql = RelanceMigrations.all(.sqlite).map(\.sql).joined(separator: "\n")
         return sql.components(separatedBy: "CREATE INDEX IF NOT EXISTS ").dropFirst().compactMap {
             $0.split(separator: " ").first.map(String.init)
         }

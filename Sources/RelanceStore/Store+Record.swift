@@ -56,11 +56,36 @@ extension SQLiteStore {
                 try reschedule.execute()
             }
             try MultiRowDelete(db, "DELETE FROM relance_schedule WHERE request_id IN").run(unscheduled)
-            try Self.setCursor(db, Cursor.messagesVisible, cycle.now)
+            try Self.setCursor(db, Cursor.messagesVisible, cycle.messageCursor ?? CursorPosition(value: cycle.now))
+            try Self.recordSkipped(db, cycle.skippedRows, recovered: cycle.recovered, at: nowText)
             try db.execute(sql: """
                 INSERT INTO relance_cycles (now, started_at, duration_ms, decisions, skipped) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [nowText, Timestamp.format(cycle.startedAt), cycle.durationMs, fresh.count, cycle.skipped])
             return fresh
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Keeps `relance_skipped_rows` in step: rows skipped now are added (or their
+    /// reason and last sighting updated), rows that read fine again are removed.
+    static func recordSkipped(_ db: Database, _ rows: [SkippedRow], recovered: [String], at nowText: String) throws {
+        let upsert = try db.makeStatement(sql: """
+            INSERT INTO relance_skipped_rows (table_name, row_key, column_name, reason, first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (table_name, row_key) DO UPDATE SET
+                column_name = excluded.column_name, reason = excluded.reason, last_seen = excluded.last_seen
+            """)
+        for row in rows {
+            upsert.setUncheckedArguments([row.table, row.rowKey, row.column, row.reason, nowText, nowText])
+            try upsert.execute()
+        }
+        let delete = try db.makeStatement(sql: "DELETE FROM relance_skipped_rows WHERE table_name = ? AND row_key = ?")
+        for key in recovered {
+            let parts = key.split(separator: "#", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            delete.setUncheckedArguments([parts[0], parts[1]])
+            try delete.execute()
         }
     }
 }

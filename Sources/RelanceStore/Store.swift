@@ -45,6 +45,14 @@ public final class SQLiteStore: Sendable {
             throw OpenError(path: path, reason: "not a store of the contract: missing table(s) \(missing.joined(separator: ", ")); see `relance schema`")
         }
         let migrator = RelanceMigrations.migrator()
+        // A current schema is checked in a read: commands that only read never wait for the
+        // platform's write lock (they would fail after busy_timeout while it holds one).
+        let current = try pool.read { db in
+            let applied = Set(try migrator.appliedIdentifiers(db))
+            let wanted = target.map { t in Array(migrator.migrations.prefix { $0 != t }) + [t] } ?? migrator.migrations
+            return Set(wanted).isSubset(of: applied)
+        }
+        guard !current else { return }
         if let target { try migrator.migrate(pool, upTo: target) } else { try migrator.migrate(pool) }
     }
 

@@ -18,7 +18,7 @@ import Testing
         let first = try Relance.run(["tick", "--config", config.path, "--now", "2026-05-18T09:00:00Z"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("relance is switching the store from journal_mode delete to WAL"), "\(first.stderr)")
-        #expect(first.stderr.contains("relance is adding 10 indexes to the platform's tables: relance_requests_created,"), "\(first.stderr)")
+        #expect(first.stderr.contains("relance is adding 12 indexes to the platform's tables: relance_requests_created,"), "\(first.stderr)")
 
         let second = try Relance.run(["tick", "--config", config.path, "--now", "2026-05-18T09:01:00Z"])
         #expect(second.status == 0)

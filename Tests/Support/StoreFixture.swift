@@ -5,17 +5,50 @@ import RelanceStore
 
 /// Test support shared by the test targets (not shipped).
 /// A throwaway store in a temporary folder, with helpers to write platform rows.
-public struct StoreFixture {
+public struct StoreFixture: Sendable {
     public let dir: URL
     public let store: SQLiteStore
 
-    public init(migrateUpTo: String? = nil) throws {
+    /// `constraints: false` makes the platform's tables with the contract's columns but no
+    /// types, keys, CHECKs or NOT NULLs: a platform that does not enforce the contract.
+    public init(migrateUpTo: String? = nil, constraints: Bool = true) throws {
         dir = try TemporaryFolders.make("test")
         let path = dir.appendingPathComponent("store.sqlite").path
         let queue = try DatabaseQueue(path: path)
-        try queue.write { db in try db.execute(sql: Contract.ddl(.sqlite)) }
+        try queue.write { db in try db.execute(sql: constraints ? Contract.ddl(.sqlite) : try Self.unconstrainedDDL()) }
         try queue.close()
         store = try SQLiteStore(path: path, migrateUpTo: migrateUpTo)
+    }
+
+    /// Opens an existing store file (a copy of another fixture's).
+    public init(copying other: StoreFixture) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("relance-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("store.sqlite").path
+        try other.store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try FileManager.default.copyItem(atPath: other.path, toPath: path)
+        store = try SQLiteStore(path: path)
+    }
+
+    /// The contract's tables and columns, each column untyped and unconstrained.
+    public static func unconstrainedDDL() throws -> String {
+        let queue = try DatabaseQueue()
+        try queue.write { db in try db.execute(sql: Contract.ddl(.sqlite)) }
+        return try queue.read { db in
+            try Contract.tables.map { table in
+                let columns = try db.columns(in: table).map(\.name)
+                return "CREATE TABLE \(table) (\(columns.joined(separator: ", ")));"
+            }.joined(separator: "\n")
+        }
+    }
+
+    /// Every column of every platform table, in contract order.
+    public static func contractColumns() throws -> [(table: String, column: String)] {
+        let queue = try DatabaseQueue()
+        try queue.write { db in try db.execute(sql: Contract.ddl(.sqlite)) }
+        return try queue.read { db in
+            try Contract.tables.flatMap { table in try db.columns(in: table).map { (table, $0.name) } }
+        }
     }
 
     public var path: String { store.path }

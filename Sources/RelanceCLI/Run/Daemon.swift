@@ -126,6 +126,8 @@ struct Daemon: Service {
                         metricsError = error.description
                     }
                 }
+                // Work left past the per-cycle limit is taken at once, without waiting a poll interval.
+                if case .success(let s) = result, s.morePending { nextCycle = now }
                 if stopping && !delivering {
                     logger.notice("stopped")
                     return
@@ -170,11 +172,12 @@ struct Daemon: Service {
     /// Runs a cycle on its own thread: SQLite blocks, and must not hold Swift's cooperative pool.
     func start(_ generation: Generation, at now: Date) {
         Thread.detachNewThread { [inbox, control] in
-            let result = Result { try generation.decide(now: now) }
-            generation.releaseMemory()
-            MemoryTrim.afterCycle()
+            let result = Result { try generation.decide(now: now, progress: { control.progress.add(1, ordering: .relaxed) }) }
             control.progress.add(1, ordering: .relaxed)
             Task { await inbox.post(.cycleEnded(result)) }
+            // After the cycle has ended for the loop (and its watchdog): what it read goes back.
+            generation.releaseMemory()
+            MemoryTrim.afterCycle()
         }
     }
 

@@ -60,11 +60,13 @@ public struct DecisionContent: Hashable, Sendable, Codable {
     public var practitionerName: String?
     /// Nearby proposal: the practitioners offered, nearest first.
     public var nearby: [NearbyOption]?
+    /// Message alerts: how many alerts of this request were held back (coalesced) since the previous one.
+    public var heldBack: Int?
 
     public init(count: Int? = nil, dueAt: Date? = nil, closureEndsOn: String? = nil,
-                practitionerName: String? = nil, nearby: [NearbyOption]? = nil) {
+                practitionerName: String? = nil, nearby: [NearbyOption]? = nil, heldBack: Int? = nil) {
         self.count = count; self.dueAt = dueAt; self.closureEndsOn = closureEndsOn
-        self.practitionerName = practitionerName; self.nearby = nearby
+        self.practitionerName = practitionerName; self.nearby = nearby; self.heldBack = heldBack
     }
 }
 

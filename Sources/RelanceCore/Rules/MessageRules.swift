@@ -4,6 +4,18 @@ import Foundation
 /// new-message alert (1), reply alert (7), full-text forwarding (8), closure
 /// auto-reply (9).
 public enum MessageRules {
+    /// The reason recorded for an alert of a message older than the rule's `max_age`: decided, not sent.
+    public static let tooOldReason = "too_old"
+
+    /// `alert` recorded as skipped, with no delivery, when its message is older than `maxAge` at `now`.
+    static func limitAge(_ alert: Decision, message m: Message, maxAge: TimeInterval, now: Date) -> Decision {
+        guard maxAge > 0, now.timeIntervalSince(m.visibleAt) > maxAge else { return alert }
+        var old = alert
+        old.reason = tooOldReason
+        old.deliveries = []
+        return old
+    }
+
     public static func evaluate(_ m: Message, request r: Request, isFirstPatientMessage: Bool,
                                 practice: Practice, patient: Patient?, blocked: Bool,
                                 now: Date, policy: Policy) -> [Outcome] {
@@ -24,10 +36,11 @@ public enum MessageRules {
             } else if !p.notifyEachRequest {
                 out.append(.skipped(.patientMessageAlert, why: "practitioner relies on the digest (notify_each_request = 0)"))
             } else {
-                out.append(.fired(Decision(
+                out.append(.fired(limitAge(Decision(
                     key: DecisionKey.message(.patientMessageAlert, m.id), rule: .patientMessageAlert,
                     reason: reason, requestID: r.id, practitionerID: p.id, patientID: r.patientID,
-                    messageID: m.id, decidedAt: now, deliveries: practice.audience(sms: true))))
+                    messageID: m.id, decidedAt: now, deliveries: practice.audience(sms: true)),
+                    message: m, maxAge: policy.patientMessageAlert.maxAge, now: now)))
             }
             if p.forwardFullText {
                 if policy.fullTextForward.enabled {
@@ -56,11 +69,12 @@ public enum MessageRules {
             if !policy.replyAlert.enabled {
                 out.append(.skipped(.replyAlert, why: "rule switched off"))
             } else {
-                out.append(.fired(Decision(
+                out.append(.fired(limitAge(Decision(
                     key: DecisionKey.message(.replyAlert, m.id), rule: .replyAlert,
                     requestID: r.id, practitionerID: p.id, patientID: r.patientID, messageID: m.id,
                     decidedAt: now, deliveries: patient?.audience(sms: true, timezone: p.timezone) ?? [],
-                    content: DecisionContent(practitionerName: p.displayName))))
+                    content: DecisionContent(practitionerName: p.displayName)),
+                    message: m, maxAge: policy.replyAlert.maxAge, now: now)))
             }
         }
         return out

@@ -17,10 +17,17 @@ public enum RuleName: String, Sendable, Codable, CaseIterable, Comparable {
 
 /// Every tunable of the rules, with DESIGN.md's defaults.
 public struct Policy: Sendable, Equatable {
-    public struct PatientMessageAlert: Sendable, Equatable {
+    /// Rules 1 and 7: an alert per message, coalesced per request and recipient,
+    /// and recorded as skipped (`too_old`) for a message older than `maxAge`.
+    public struct MessageAlert: Sendable, Equatable {
         public var enabled = true
+        /// Seconds: a message older than this when first looked at is not alerted (0: no limit).
+        public var maxAge: TimeInterval = 72 * 3600
+        /// Seconds: at most one alert per request and recipient within this window (0: every message).
+        public var coalesce: TimeInterval = 15 * 60
         public init() {}
     }
+    public typealias PatientMessageAlert = MessageAlert
     public struct Digest: Sendable, Equatable {
         public var enabled = true
         /// Unprocessed requests at which the digest goes out.
@@ -57,7 +64,7 @@ public struct Policy: Sendable, Equatable {
     public var digest = Digest()
     public var reminder = Reminder()
     public var nearbyProposal = NearbyProposal()
-    public var replyAlert = Toggle()
+    public var replyAlert = MessageAlert()
     public var fullTextForward = Toggle()
     public var closureAutoReply = Toggle()
 

@@ -46,6 +46,9 @@ public struct Renderer: Sendable {
             "count": item.content.count ?? 0,
             "first_request": item.reason != "new_message",
             "refused": item.reason == "refused",
+            // Message alerts: alerts of this request held back (coalesced) since the previous one.
+            "coalesced": (item.content.heldBack ?? 0) > 0,
+            "earlier_messages": item.content.heldBack ?? 0,
             "closure_end": item.content.closureEndsOn.flatMap { CivilDate(iso: $0) }.map { LocalDate.day($0, locale: r.locale) } ?? "?",
         ]
         if let due = item.content.dueAt {
@@ -77,6 +80,7 @@ public struct Renderer: Sendable {
     nonisolated(unsafe) static let sampleVariables: [String: Any] = [
         "name": "Dr Exemple", "link": "https://app.example.org/connexion?jeton=x", "link_expiry": "lundi 1er juin 2026 à 9h00",
         "requests_link": "https://app.example.org/demandes", "count": 4, "first_request": true, "refused": false,
+        "coalesced": true, "earlier_messages": 3,
         "closure_end": "lundi 1er juin 2026", "due_date": "lundi 1er juin 2026 à 9h00", "practitioner": "Dr Exemple",
         "nearby": [["name": "Dr Proche", "specialty": "Kinésithérapie", "distance": "1,2", "link": "https://app.example.org/connexion?jeton=y"]],
         "full_text": "…", "full_text_html": "…",
