@@ -65,8 +65,8 @@ struct DemoWriter {
         return [practitioners, procedures, assistants, closures, patients, blocks, requestRows, messageRows]
     }
 
-    private static func v<I: BinaryInteger>(_ value: I?) -> PlatformValue { value.map { .int(Int64($0)) } ?? .null }
-    private static func v(_ value: Double?) -> PlatformValue { value.map { .double($0) } ?? .null }
-    private static func v(_ value: String?) -> PlatformValue { value.map { .text($0) } ?? .null }
-    private static func stamp(_ seconds: Int?) -> PlatformValue { seconds.map { .text(Timestamp.format(date($0))) } ?? .null }
+    private static func v<I: BinaryInteger>(_ value: I?) -> PlatformCell { value.map { .int(Int64($0)) } ?? .null }
+    private static func v(_ value: Double?) -> PlatformCell { value.map { .double($0) } ?? .null }
+    private static func v(_ value: String?) -> PlatformCell { value.map { .text($0) } ?? .null }
+    private static func stamp(_ seconds: Int?) -> PlatformCell { seconds.map { .text(Timestamp.format(date($0))) } ?? .null }
 }

@@ -30,7 +30,7 @@ extension PostgresStore: PlatformWriter {
         return Int(try query("SELECT COUNT(*) FROM \(table)").int(0, 0) ?? 0)
     }
 
-    static func text(_ value: PlatformValue) -> String? {
+    static func text(_ value: PlatformCell) -> String? {
         switch value {
         case .null: return nil
         case .int(let v): return String(v)

@@ -16,8 +16,14 @@ public enum DriverSupport {
 extension DriverSupport {
     // The stores' values have internal memberwise initialisers; a driver builds them through these.
 
+    /// A skipped row; the column is the one the reason starts with ("created_at is NULL",
+    /// "unknown status …", "practitioner 3 missing or invalid" → practitioner_id).
     public static func skippedRow(table: String, id: Int64?, reason: String) -> SkippedRow {
-        SkippedRow(table: table, id: id, reason: reason)
+        let words = reason.split(separator: " ")
+        var column = words.first.map(String.init) ?? ""
+        if column == "unknown", words.count > 1 { column = String(words[1]) }
+        if ["practitioner", "patient", "request"].contains(column) { column += "_id" }
+        return SkippedRow(table: table, id: id, column: column, reason: reason)
     }
 
     public static func outboxItem(id: Int64, decisionKey: String, rule: RuleName, reason: String?, requestID: Int64?,

@@ -1,5 +1,5 @@
 /// A value of a platform row, as the demo writes it.
-public enum PlatformValue: Sendable, Hashable {
+public enum PlatformCell: Sendable, Hashable {
     case null, int(Int64), double(Double), text(String), bool(Bool)
 }
 
@@ -7,9 +7,9 @@ public enum PlatformValue: Sendable, Hashable {
 public struct PlatformRows: Sendable {
     public let table: String
     public let columns: [String]
-    public var rows: [[PlatformValue]]
+    public var rows: [[PlatformCell]]
 
-    public init(table: String, columns: [String], rows: [[PlatformValue]] = []) {
+    public init(table: String, columns: [String], rows: [[PlatformCell]] = []) {
         self.table = table; self.columns = columns; self.rows = rows
     }
 }
