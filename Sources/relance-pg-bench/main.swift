@@ -253,4 +253,8 @@ do {
     print(String(format: "\nnew message → alert accepted by smtp-sink, NOTIFY trigger, 100 messages: p50 %.0f ms, p99 %.0f ms",
                  latencies[49], latencies[98]))
 } catch { fail(error) }
+// exit() skips top-level defers: stop the sink and the cluster here.
+kill(sink.processIdentifier, SIGTERM)
+sink.waitUntilExit()
+cluster.stop()
 exit(0)
