@@ -10,38 +10,46 @@ extension PostgresStore {
         static let messagesVisible = "messages.visible_at"
     }
 
-    /// Rows committed late are caught by reading this far behind each cursor (keys make the overlap harmless).
-    static let overlap: TimeInterval = 600
-
     public func ingestChangedRequests(now: Date, catchUp: TimeInterval) throws {
         try transaction { c in try Self.ingest(c, now: now, catchUp: catchUp) }
     }
 
+    /// Puts requests created or changed since the last cycle into the schedule, due at once.
     static func ingest(_ c: PGConnection, now: Date, catchUp: TimeInterval) throws {
         for (cursor, column) in [(Cursor.requestsCreated, "created_at"), (Cursor.requestsUpdated, "updated_at")] {
-            let since = try Self.cursor(c, cursor, now: now, catchUp: catchUp)
+            let since = try Self.since(c, cursor, now: now, catchUp: catchUp)
             try c.exec("""
                 INSERT INTO relance_schedule (request_id, due_at)
                 SELECT id, \(column) FROM requests WHERE \(column) > $1 AND \(column) <= $2
                 ON CONFLICT (request_id) DO UPDATE SET due_at = LEAST(relance_schedule.due_at, excluded.due_at)
-                """, [PGText.param(since.addingTimeInterval(-overlap)), PGText.param(now)])
-            try setCursor(c, cursor, now)
+                """, [PGText.param(since), PGText.param(now)])
+            try setCursor(c, cursor, CursorPosition(value: now))
         }
     }
 
-    static func cursor(_ c: PGConnection, _ name: String, now: Date, catchUp: TimeInterval) throws -> Date {
-        let floor = now.addingTimeInterval(-catchUp)
-        guard let value = try c.exec("SELECT value FROM relance_cursors WHERE name = $1", [name]).timestampIfAny else {
-            return floor
-        }
-        return value > now ? floor : max(value, floor)
+    static func storedCursor(_ c: PGConnection, _ name: String) throws -> CursorPosition? {
+        let result = try c.exec("SELECT value, after_id FROM relance_cursors WHERE name = $1", [name])
+        guard result.count > 0, let value = result.timestamp(0, 0) else { return nil }
+        return CursorPosition(value: value, afterID: result.int(0, 1))
     }
 
-    static func setCursor(_ c: PGConnection, _ name: String, _ value: Date) throws {
+    /// The instant a read resumes after (requests are ingested set-wise: no partial position).
+    static func since(_ c: PGConnection, _ name: String, now: Date, catchUp: TimeInterval) throws -> Date {
+        switch CursorPosition.window(stored: try storedCursor(c, name), now: now, catchUp: catchUp) {
+        case .since(let t): return t
+        case .after(let t, _): return t.addingTimeInterval(-1)
+        }
+    }
+
+    /// Moves a cursor forward (never back: a replay at an earlier `now` leaves it).
+    static func setCursor(_ c: PGConnection, _ name: String, _ position: CursorPosition) throws {
+        let stored = try storedCursor(c, name)
+        let next = stored.map { CursorPosition.later($0, position) } ?? position
+        guard next != stored else { return }
         try c.exec("""
-            INSERT INTO relance_cursors (name, value) VALUES ($1, $2)
-            ON CONFLICT (name) DO UPDATE SET value = GREATEST(relance_cursors.value, excluded.value)
-            """, [name, PGText.param(value)])
+            INSERT INTO relance_cursors (name, value, after_id) VALUES ($1, $2, $3::bigint)
+            ON CONFLICT (name) DO UPDATE SET value = excluded.value, after_id = excluded.after_id
+            """, [name, PGText.param(next.value), next.afterID.map(String.init)])
     }
 
     public func loadSnapshot(now: Date, policy: Policy, catchUp: TimeInterval, limit: Int) throws -> CycleSnapshot {
@@ -62,127 +70,6 @@ extension PostgresStore {
             try Self.ingest(c, now: now, catchUp: catchUp)
             return try Self.loadSnapshot(c, now: now, policy: policy, catchUp: catchUp, limit: limit)
         }
-    }
-
-    static func loadSnapshot(_ c: PGConnection, now: Date, policy: Policy, catchUp: TimeInterval, limit: Int) throws -> CycleSnapshot {
-        var s = CycleSnapshot(now: now)
-        let nowText = PGText.param(now)
-
-        // Due requests (LEFT JOIN: a schedule entry whose request vanished is dropped).
-        let due = try c.exec("""
-            SELECT s.request_id, \(PGDecode.request.select("r")) FROM relance_schedule s
-            LEFT JOIN requests r ON r.id = s.request_id
-            WHERE s.due_at <= $1 ORDER BY s.due_at, s.request_id LIMIT $2
-            """, [nowText, String(limit)])
-        for row in due.rows {
-            guard let scheduled = row.int(0) else { continue }
-            guard row.int(1) != nil else { s.droppedSchedule.append(scheduled); continue }
-            do throws(PGDecode.Problem) {
-                let r = try PGDecode.request(row, offset: 1)
-                s.dueRequests.append(r)
-                s.requests[r.id] = r
-            } catch {
-                s.skipped.append(DriverSupport.skippedRow(table: "requests", id: scheduled, reason: error.reason))
-                s.droppedSchedule.append(scheduled)
-            }
-        }
-
-        // Messages that became visible since the last cycle (never their body).
-        let since = try cursor(c, Cursor.messagesVisible, now: now, catchUp: catchUp)
-        let messages = try c.exec("""
-            SELECT \(PGDecode.message.select("messages")) FROM messages
-            WHERE COALESCE(deliver_at, created_at) > $1 AND COALESCE(deliver_at, created_at) <= $2
-            ORDER BY COALESCE(deliver_at, created_at), id LIMIT $3
-            """, [PGText.param(since.addingTimeInterval(-overlap)), nowText, String(limit)])
-        for row in messages.rows {
-            do throws(PGDecode.Problem) {
-                s.messages.append(try PGDecode.message(row))
-            } catch {
-                s.skipped.append(DriverSupport.skippedRow(table: "messages", id: row.int(0), reason: error.reason))
-            }
-        }
-        let broken = Set(s.skipped.filter { $0.table == "requests" }.compactMap(\.id))
-        let missing = Set(s.messages.map(\.requestID)).subtracting(s.requests.keys).subtracting(broken)
-        for row in try c.exec("SELECT \(PGDecode.request.select("requests")) FROM requests WHERE id = ANY($1::bigint[])",
-                              [PGText.array(Array(missing))]).rows {
-            do throws(PGDecode.Problem) {
-                let r = try PGDecode.request(row)
-                s.requests[r.id] = r
-            } catch {
-                s.skipped.append(DriverSupport.skippedRow(table: "requests", id: row.int(0), reason: error.reason))
-            }
-        }
-        let messageRequests = Array(Set(s.messages.map(\.requestID)))
-        var firstAt: [Int64: (Date, Int64)] = [:]
-        for row in try c.exec("""
-            SELECT request_id, id, created_at FROM messages WHERE author = 'patient' AND request_id = ANY($1::bigint[])
-            """, [PGText.array(messageRequests)]).rows {
-            guard let rid = row.int(0), let id = row.int(1), let at = row.timestamp(2) else { continue }
-            if let current = firstAt[rid], (current.0, current.1) <= (at, id) { continue }
-            firstAt[rid] = (at, id)
-        }
-        s.firstPatientMessage = firstAt.mapValues(\.1)
-
-        // Digest: unprocessed requests per practitioner at `now`.
-        if policy.digest.enabled {
-            s.digestCounts = try unprocessedCounts(c, now: now, threshold: policy.digest.threshold)
-            for row in try c.exec("""
-                SELECT practitioner_id, MAX(decided_at) FROM relance_decisions
-                WHERE rule = 'digest' AND practitioner_id = ANY($1::bigint[]) GROUP BY practitioner_id
-                """, [PGText.array(Array(s.digestCounts.keys))]).rows {
-                if let p = row.int(0), let t = row.timestamp(1) { s.lastDigest[p] = t }
-            }
-        }
-
-        // Context for exactly these rows.
-        let practitionerIDs = Set(s.requests.values.map(\.practitionerID)).union(s.digestCounts.keys)
-        s.practices = try loadPractices(c, ids: Array(practitionerIDs), region: policy.region, skipped: &s.skipped)
-        let patientIDs = Array(Set(s.requests.values.map(\.patientID)))
-        for row in try c.exec("SELECT \(PGDecode.patient.select("patients")) FROM patients WHERE id = ANY($1::bigint[])",
-                              [PGText.array(patientIDs)]).rows {
-            do throws(PGDecode.Problem) {
-                let p = try PGDecode.patient(row)
-                s.patients[p.id] = p
-            } catch {
-                s.skipped.append(DriverSupport.skippedRow(table: "patients", id: row.int(0), reason: error.reason))
-            }
-        }
-        for row in try c.exec("SELECT practitioner_id, patient_id FROM blocked_patients WHERE patient_id = ANY($1::bigint[])",
-                              [PGText.array(patientIDs)]).rows {
-            if let p = row.int(0), let q = row.int(1) { s.blocked.insert(BlockedPair(practitionerID: p, patientID: q)) }
-        }
-        for row in try c.exec("""
-            SELECT request_id, rule, decided_at FROM relance_decisions
-            WHERE rule IN ('reminder', 'nearby_proposal') AND request_id = ANY($1::bigint[])
-            """, [PGText.array(s.dueRequests.map(\.id))]).rows {
-            guard let rid = row.int(0), let rule = row.text(1) else { continue }
-            var h = s.history[rid] ?? RequestHistory()
-            if rule == "reminder" { h.reminderSentAt = row.timestamp(2) }
-            if rule == "nearby_proposal" { h.proposalSent = true }
-            s.history[rid] = h
-        }
-
-        // Requests that reference a missing practitioner or patient break the contract.
-        for r in s.requests.values {
-            var reason: String?
-            if s.practices[r.practitionerID] == nil { reason = "practitioner \(r.practitionerID) missing or invalid" }
-            else if s.patients[r.patientID] == nil { reason = "patient \(r.patientID) missing or invalid" }
-            guard let reason else { continue }
-            s.skipped.append(DriverSupport.skippedRow(table: "requests", id: r.id, reason: reason))
-            s.requests[r.id] = nil
-        }
-        s.dueRequests.removeAll { r in
-            if s.requests[r.id] == nil { s.droppedSchedule.append(r.id); return true }
-            return false
-        }
-        s.messages.removeAll { m in
-            if s.requests[m.requestID] == nil {
-                s.skipped.append(DriverSupport.skippedRow(table: "messages", id: m.id, reason: "request \(m.requestID) missing or invalid"))
-                return true
-            }
-            return false
-        }
-        return s
     }
 
     /// Unprocessed requests per practitioner at `now`; rows changed after `now` (a replay) are re-judged by their timestamps.
@@ -210,6 +97,15 @@ extension PostgresStore {
 
     static func loadPractices(_ c: PGConnection, ids: [Int64], region: HolidayRegion,
                               skipped: inout [SkippedRow]) throws -> [Int64: Practice] {
+        var ignored: [Int64] = []
+        return try loadPractices(c, ids: ids, region: region, skipped: &skipped, assistantsRead: &ignored)
+    }
+
+    /// Practitioners with their assistants and closures. A practitioner with an
+    /// unreadable closure is left out (its calendar would be wrong), not guessed at;
+    /// an unreadable assistant is left out of the audience.
+    static func loadPractices(_ c: PGConnection, ids: [Int64], region: HolidayRegion,
+                              skipped: inout [SkippedRow], assistantsRead: inout [Int64]) throws -> [Int64: Practice] {
         var practitioners: [Int64: Practitioner] = [:]
         let idArray = PGText.array(ids)
         for row in try c.exec("SELECT \(PGDecode.practitioner.select("practitioners")) FROM practitioners WHERE id = ANY($1::bigint[])",
@@ -229,6 +125,7 @@ extension PostgresStore {
             do throws(PGDecode.Problem) {
                 let a = try PGDecode.assistant(row)
                 assistants[a.practitionerID, default: []].append(a)
+                assistantsRead.append(a.id)
             } catch {
                 skipped.append(DriverSupport.skippedRow(table: "assistants", id: row.int(0), reason: error.reason))
             }
@@ -242,6 +139,7 @@ extension PostgresStore {
                 closures[cl.practitionerID, default: []].append(cl)
             } catch {
                 skipped.append(DriverSupport.skippedRow(table: "closures", id: row.int(0), reason: error.reason))
+                if let id = row.int(0) { practitioners[id] = nil }
             }
         }
         return practitioners.mapValues {

@@ -42,7 +42,8 @@ extension PostgresStore {
             if !dropped.isEmpty {
                 try c.exec("DELETE FROM relance_schedule WHERE request_id = ANY($1::bigint[])", [PGText.array(dropped)])
             }
-            try Self.setCursor(c, Cursor.messagesVisible, cycle.now)
+            try Self.setCursor(c, Cursor.messagesVisible, cycle.messageCursor ?? CursorPosition(value: cycle.now))
+            try Self.recordSkipped(c, cycle.skippedRows, recovered: cycle.recovered, nowText: nowText)
             try c.exec("""
                 INSERT INTO relance_cycles (now, started_at, duration_ms, decisions, skipped) VALUES ($1, $2, $3, $4, $5)
                 """, [nowText, PGText.param(cycle.startedAt), String(cycle.durationMs), String(fresh.count), String(cycle.skipped)])
@@ -87,6 +88,29 @@ extension PostgresStore {
                 PGText.array(rows.map(\.request)), PGText.array(rows.map(\.rank)), PGText.array(rows.map(\.option.practitionerID)),
                 PGText.array(rows.map { Optional("\($0.option.distanceKm)") }), PGText.array(rows.map { Optional($0.key) }), nowText,
             ])
+    }
+
+    /// Keeps `relance_skipped_rows` in step: rows skipped now are added (or their
+    /// reason and last sighting updated), rows that read fine again are removed.
+    static func recordSkipped(_ c: PGConnection, _ rows: [SkippedRow], recovered: [String], nowText: String) throws {
+        var seen = Set<String>()
+        let unique = rows.filter { seen.insert($0.key).inserted }
+        if !unique.isEmpty {
+            try c.exec("""
+                INSERT INTO relance_skipped_rows (table_name, row_key, column_name, reason, first_seen, last_seen)
+                SELECT t, k, col, r, $5::timestamptz, $5::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(t, k, col, r)
+                ON CONFLICT (table_name, row_key) DO UPDATE SET
+                    column_name = excluded.column_name, reason = excluded.reason, last_seen = excluded.last_seen
+                """, [PGText.array(unique.map { Optional($0.table) }), PGText.array(unique.map { Optional($0.rowKey) }),
+                      PGText.array(unique.map { Optional($0.column) }), PGText.array(unique.map { Optional($0.reason) }), nowText])
+        }
+        let gone = recovered.map { $0.split(separator: "#", maxSplits: 1).map(String.init) }.filter { $0.count == 2 }
+        if !gone.isEmpty {
+            try c.exec("""
+                DELETE FROM relance_skipped_rows s USING unnest($1::text[], $2::text[]) AS u(t, k)
+                WHERE s.table_name = u.t AND s.row_key = u.k
+                """, [PGText.array(gone.map { Optional($0[0]) }), PGText.array(gone.map { Optional($0[1]) })])
+        }
     }
 
     /// An array of optional ids (NULL for nil).
