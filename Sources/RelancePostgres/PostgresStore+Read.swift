@@ -102,6 +102,14 @@ extension PostgresStore {
                 """, [sinceText]).rows {
                 if let rule = RuleName(rawValue: row.text(0) ?? "") { s.sentByRule[rule] = Int(row.int(1) ?? 0) }
             }
+            for row in try c.exec("""
+                SELECT reason, COUNT(*) FROM relance_decisions WHERE decided_at >= $1 AND reason IN ($2, $3) GROUP BY reason
+                """, [sinceText, MessageRules.tooOldReason, AlertCoalescing.coalescedReason]).rows {
+                if let reason = row.text(0) { s.notSent[reason] = Int(row.int(1) ?? 0) }
+            }
+            for row in try c.exec("SELECT table_name, COUNT(*) FROM relance_skipped_rows GROUP BY table_name").rows {
+                if let table = row.text(0) { s.skippedRows[table] = Int(row.int(1) ?? 0) }
+            }
             s.outbox = try Self.outboxDepth(c)
             return s
         }
