@@ -36,7 +36,7 @@ test: deps
 # The suites whose daemon reads the clock, again with the daemon's clock set
 # (RELANCE_TEST_NOW, for tests only) to instants where the calendar bites:
 # a Sunday 07:10 UTC, both 2026 DST nights, Christmas Eve 23:30 Paris, a weekday 10:00 Paris.
-TIME_SENSITIVE := JournaldTests|StatusTests|RunNotifyTests|DaemonClockTests|MetricsTests
+TIME_SENSITIVE := JournaldTests|StatusTests|RunNotifyTests|DaemonClockTests|MetricsTests|WakeOnCommitTests
 INSTANTS := 2026-11-29T07:10:00Z 2026-03-29T01:30:00Z 2026-10-25T01:30:00Z 2026-12-24T22:30:00Z 2026-12-02T09:00:00Z
 test-instants:
 	@for t in $(INSTANTS); do \
@@ -51,6 +51,7 @@ bench: deps
 	@scripts/install-deps.sh bench
 	swift build -c release
 	.build/release/relance-bench
+	.build/release/relance-pg-bench
 
 # The release binary (Swift runtime linked in, so it needs only Debian's libraries),
 # built apart from .build so `make bench` keeps its own release build.

@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "relance", targets: ["relance"]),
         .executable(name: "relance-bench", targets: ["relance-bench"]),
         .executable(name: "relance-smtp-bench", targets: ["relance-smtp-bench"]),
+        .executable(name: "relance-pg-bench", targets: ["relance-pg-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +29,8 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd",
                        providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // Adapters.
         .target(name: "RelanceConfig", dependencies: [
@@ -36,6 +39,8 @@ let package = Package(
         .target(name: "RelanceStore", dependencies: [
             "RelanceCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The PostgreSQL store, over libpq: a MessageStore like SQLite's.
+        .target(name: "RelancePostgres", dependencies: ["RelanceCore", "RelanceStore", "CLibPQ"]),
         .target(name: "RelanceEngine", dependencies: [
             "RelanceCore", "RelanceStore", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -54,7 +59,7 @@ let package = Package(
         ]),
         .target(name: "RelanceCLI", dependencies: [
             "RelanceCore", "RelanceConfig", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceDelivery",
-            "CCurl", "RelanceSystemd",
+            "CCurl", "RelanceSystemd", "RelancePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -68,8 +73,12 @@ let package = Package(
             "RelanceCore", "RelanceStore", "RelanceDelivery", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
+        .executableTarget(name: "relance-pg-bench", dependencies: [
+            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDelivery", "RelancePostgres",
+        ]),
+
         .target(name: "RelanceTestSupport", dependencies: [
-            "RelanceCore", "RelanceStore", .product(name: "GRDB", package: "GRDB.swift"),
+            "RelanceCore", "RelanceStore", "RelancePostgres", .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Tests/Support"),
         .testTarget(name: "RelanceCoreTests", dependencies: [
             "RelanceCore", .product(name: "PropertyBased", package: "swift-property-based"),
@@ -79,7 +88,7 @@ let package = Package(
         ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RelanceStoreTests", dependencies: [
-            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceTestSupport",
+            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceTestSupport", "RelancePostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RelanceEngineTests", dependencies: [
@@ -96,6 +105,7 @@ let package = Package(
         ]),
         .testTarget(name: "RelanceCLITests", dependencies: [
             "RelanceCLI", "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDemo", "RelanceConfig", "RelanceTestSupport",
+            "RelancePostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]

@@ -7,9 +7,10 @@ set -euo pipefail
 # systemd: journald, journalctl, systemd-cat and systemd-analyze for the service tests;
 # util-linux: unshare, to run journald in a private mount namespace (and systemd as PID 1 in namespaces);
 # dpkg-dev (dpkg-shlibdeps) and lintian: `make deb` and its test; iproute2: loopback up in the namespaces;
-# prometheus: promtool, which checks the metrics file and the example alerting rules.
+# prometheus: promtool, which checks the metrics file and the example alerting rules;
+# libpq-dev builds the PostgreSQL store; postgresql gives the tests their throwaway cluster (initdb, pg_ctl).
 packages=(libcurl4-openssl-dev libsystemd-dev libsqlite3-dev sqlite3 pkg-config systemd util-linux python3-aiosmtpd openssl
-    dpkg-dev lintian iproute2 prometheus)
+    dpkg-dev lintian iproute2 prometheus libpq-dev postgresql)
 [ "${1:-}" = "bench" ] && packages+=(postfix)
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,9 @@ struct CheckConfigCommand: ParsableCommand {
     @Argument(help: "The config file.")
     var file: String
 
+    @Flag(name: .long, help: "Also connect to the store and check that the contract's tables and columns are there.")
+    var connect = false
+
     func run() throws {
         let config: Config
         do {
@@ -24,5 +27,6 @@ struct CheckConfigCommand: ParsableCommand {
             printError("\(file): note: links: no link secret here; at run time it comes from the systemd credential \(LinksConfig.credentialName)")
         }
         printError("\(file): configuration ok")
+        if connect { try Wiring(config: config).checkStore(file: file) }
     }
 }

@@ -17,6 +17,7 @@ struct SchemaCommand: ParsableCommand {
             throw ValidationError("--engine \(engine): expected sqlite or postgres")
         }
         print(Contract.ddl(e))
+        if e == .postgres { print(Contract.notifyTrigger) }
         guard !contractOnly else { return }
         print("-- relance's own tables: created and upgraded by relance itself at start.")
         for m in RelanceMigrations.all(e) {

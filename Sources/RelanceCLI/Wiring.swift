@@ -1,31 +1,59 @@
+import ArgumentParser
 import Foundation
 import Logging
 import RelanceConfig
 import RelanceCore
 import RelanceDelivery
 import RelanceEngine
+import RelancePostgres
 import RelanceStore
 
 /// Builds the services from a loaded config: the only place that knows both.
 struct Wiring {
     let config: Config
 
-    /// Opens the store; what this changes in the platform's file (WAL, `relance_*` indexes) is
-    /// logged once, on the start that makes the change.
+    /// The store the config names, opened and migrated. For SQLite, what this changes in the
+    /// platform's file (WAL, `relance_*` indexes) is logged once, on the start that makes the change.
     func openStore(logger: Logger? = nil) throws -> any MessageStore {
-        guard config.store.engine == .sqlite, let path = config.store.path else {
-            throw WiringError("store.engine = \"postgres\" is not supported by this build yet; use sqlite")
-        }
-        let changes = SQLiteStore.platformChanges(path: path)
-        let store = try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
-        for change in changes {
-            if let logger {
-                logger.notice("store \(path): relance is \(change)", metadata: ["event": "store_changed"])
-            } else {
-                printError("note: store \(path): relance is \(change)")
+        switch config.store.engine {
+        case .sqlite:
+            guard let path = config.store.path else { throw WiringError("store.path: engine = \"sqlite\" needs the file") }
+            let changes = SQLiteStore.platformChanges(path: path)
+            let store = try SQLiteStore(path: path, busyTimeout: TimeInterval(config.store.busyTimeout))
+            for change in changes {
+                if let logger {
+                    logger.notice("store \(path): relance is \(change)", metadata: ["event": "store_changed"])
+                } else {
+                    printError("note: store \(path): relance is \(change)")
+                }
             }
+            return store
+        case .postgres:
+            guard let url = config.store.url else { throw WiringError("store.url: engine = \"postgres\" needs a URL") }
+            return try PostgresStore(url: url, password: config.store.password?.value)
         }
-        return store
+    }
+
+    /// The store the config names, created when absent (the demo): the platform's tables, then relance's.
+    func createStore(replacing: Bool) throws -> (any PlatformWriter, String) {
+        switch config.store.engine {
+        case .sqlite:
+            guard let path = config.store.path else { throw WiringError("store.path: engine = \"sqlite\" needs the file") }
+            return try Self.createSQLiteStore(path: path, replacing: replacing)
+        case .postgres:
+            guard let url = config.store.url else { throw WiringError("store.url: engine = \"postgres\" needs a URL") }
+            let store = try PostgresStore.create(url: url, password: config.store.password?.value)
+            return (store, store.location)
+        }
+    }
+
+    static func createSQLiteStore(path: String, replacing: Bool) throws -> (any PlatformWriter, String) {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) {
+            guard replacing else { throw ValidationError("\(path) exists; pass --force to replace it") }
+            for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+        }
+        return (try SQLiteStore.create(path: path), path)
     }
 
     func cycle(_ store: any MessageStore, logger: Logger) -> Cycle {
@@ -63,6 +91,7 @@ struct Wiring {
         settings.retryInitial = TimeInterval(config.delivery.retryInitial)
         settings.retryMax = TimeInterval(config.delivery.retryMax)
         settings.lifetime = TimeInterval(config.delivery.lifetime)
+        settings.lease = TimeInterval(config.delivery.lease)
         settings.smsMaxSegments = config.sms.maxSegments
         settings.senders = config.email.transport == .smtp ? config.email.senders : 1
         settings.lease = TimeInterval(config.delivery.lease)

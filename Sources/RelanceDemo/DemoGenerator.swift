@@ -28,6 +28,30 @@ public enum DemoGenerator {
     /// assistants and closures, 500 patients, 2,000 requests in every status and
     /// their messages. Throws `FillError.storeNotEmpty` when any contract table has rows.
     public static func fill(_ db: some DatabaseWriter, now: Date, seed: UInt64 = 2026) throws -> DemoSummary {
+        let (tables, summary) = make(now: now, seed: seed)
+        try db.write { db in
+            for table in Contract.tables {
+                let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+                if rows > 0 { throw FillError.storeNotEmpty(table: table, rows: rows) }
+            }
+            try SQLiteStore.insert(tables, into: db)
+        }
+        return summary
+    }
+
+    /// The same data written into any engine's store (`relance demo --config`).
+    public static func fill(into store: any PlatformWriter, now: Date, seed: UInt64 = 2026) throws -> DemoSummary {
+        for table in Contract.tables {
+            let rows = try store.platformRowCount(table)
+            if rows > 0 { throw FillError.storeNotEmpty(table: table, rows: rows) }
+        }
+        let (tables, summary) = make(now: now, seed: seed)
+        try store.insertPlatformRows(tables)
+        return summary
+    }
+
+    /// The rows and their summary, deterministic for a seed and `now`.
+    static func make(now: Date, seed: UInt64) -> ([PlatformRows], DemoSummary) {
         var rng = SplitMix64(seed: seed)
         let nowSeconds = seconds(now)
         let people = DemoPeople.make(now: now, using: &rng)
@@ -37,15 +61,8 @@ public enum DemoGenerator {
         let blocked = blockedPairs(people, requests, using: &rng)
         var messageFactory = MessageFactory(people: people, now: nowSeconds, rng: rng)
         let messages = messageFactory.make(for: requests)
-
-        try db.write { db in
-            for table in Contract.tables {
-                let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
-                if rows > 0 { throw FillError.storeNotEmpty(table: table, rows: rows) }
-            }
-            try DemoWriter(db: db).write(people, blocked: blocked, requests: requests, messages: messages)
-        }
-        return summary(seed: seed, now: now, people, blocked, requests, messages)
+        return (DemoWriter.rows(people, blocked: blocked, requests: requests, messages: messages),
+                summary(seed: seed, now: now, people, blocked, requests, messages))
     }
 
     /// A handful of (practitioner, patient) pairs: spammers blocked after their

@@ -1,83 +1,72 @@
 import Foundation
-import GRDB
 import RelanceCore
+import RelanceStore
 
-/// Inserts the demo's rows with one prepared statement per table, inside the
-/// caller's transaction, in the contract's table order (foreign keys point backwards).
+/// The demo's rows, in the contract's table order (foreign keys point backwards),
+/// engine-neutral: SQLite and PostgreSQL insert the very same values.
 struct DemoWriter {
-    let db: Database
-
-    func write(_ people: DemoPeople, blocked: [(practitioner: Int, patient: Int)],
-               requests: [DemoRequest], messages: [DemoMessage]) throws {
-        let practitioners = try db.makeStatement(sql: """
-            INSERT INTO practitioners (id, display_name, email, phone, profile, specialty, latitude, longitude,
-                timezone, locale, messaging_open, notify_each_request, sms_alerts, forward_full_text)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let procedures = try db.makeStatement(sql: "INSERT INTO practitioner_procedures (practitioner_id, procedure) VALUES (?, ?)")
+    static func rows(_ people: DemoPeople, blocked: [(practitioner: Int, patient: Int)],
+                     requests: [DemoRequest], messages: [DemoMessage]) -> [PlatformRows] {
+        var practitioners = PlatformRows(table: "practitioners", columns: [
+            "id", "display_name", "email", "phone", "profile", "specialty", "latitude", "longitude",
+            "timezone", "locale", "messaging_open", "notify_each_request", "sms_alerts", "forward_full_text"])
+        var procedures = PlatformRows(table: "practitioner_procedures", columns: ["practitioner_id", "procedure"])
         for p in people.practitioners {
-            try practitioners.execute(arguments: [
-                p.id, p.displayName, p.email, p.phone, p.addressOnly ? "address_only" : "complete",
-                p.specialty.name, p.latitude, p.longitude, p.timezone, p.locale,
-                flag(p.messagingOpen), flag(p.notifyEachRequest), flag(p.smsAlerts), flag(p.forwardFullText),
+            practitioners.rows.append([
+                v(p.id), v(p.displayName), v(p.email), v(p.phone), v(p.addressOnly ? "address_only" : "complete"),
+                v(p.specialty.name), v(p.latitude), v(p.longitude), v(p.timezone), v(p.locale),
+                .bool(p.messagingOpen), .bool(p.notifyEachRequest), .bool(p.smsAlerts), .bool(p.forwardFullText),
             ])
-            for procedure in p.procedures { try procedures.execute(arguments: [p.id, procedure]) }
+            for procedure in p.procedures { procedures.rows.append([v(p.id), v(procedure)]) }
         }
 
-        let assistants = try db.makeStatement(sql: """
-            INSERT INTO assistants (id, practitioner_id, display_name, email, phone) VALUES (?, ?, ?, ?, ?)
-            """)
+        var assistants = PlatformRows(table: "assistants", columns: ["id", "practitioner_id", "display_name", "email", "phone"])
         for a in people.assistants {
-            try assistants.execute(arguments: [a.id, people.practitioners[a.practitioner].id, a.displayName, a.email, a.phone])
+            assistants.rows.append([v(a.id), v(people.practitioners[a.practitioner].id), v(a.displayName), v(a.email), v(a.phone)])
         }
 
-        let closures = try db.makeStatement(sql: """
-            INSERT INTO closures (practitioner_id, starts_on, ends_on, note) VALUES (?, ?, ?, ?)
-            """)
+        var closures = PlatformRows(table: "closures", columns: ["practitioner_id", "starts_on", "ends_on", "note"])
         for c in people.closures {
-            try closures.execute(arguments: [people.practitioners[c.practitioner].id,
-                                             c.startsOn.description, c.endsOn.description, c.note])
+            closures.rows.append([v(people.practitioners[c.practitioner].id), v(c.startsOn.description),
+                                  v(c.endsOn.description), v(c.note)])
         }
 
-        let patients = try db.makeStatement(sql: """
-            INSERT INTO patients (id, display_name, email, phone, locale, latitude, longitude, email_opt_in, sms_opt_in)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        var patients = PlatformRows(table: "patients", columns: [
+            "id", "display_name", "email", "phone", "locale", "latitude", "longitude", "email_opt_in", "sms_opt_in"])
         for p in people.patients {
-            try patients.execute(arguments: [p.id, p.displayName, p.email, p.phone, p.locale, p.latitude, p.longitude,
-                                             flag(p.emailOptIn), flag(p.smsOptIn)])
+            patients.rows.append([v(p.id), v(p.displayName), v(p.email), v(p.phone), v(p.locale), v(p.latitude),
+                                  v(p.longitude), .bool(p.emailOptIn), .bool(p.smsOptIn)])
         }
 
-        let blocks = try db.makeStatement(sql: "INSERT INTO blocked_patients (practitioner_id, patient_id) VALUES (?, ?)")
+        var blocks = PlatformRows(table: "blocked_patients", columns: ["practitioner_id", "patient_id"])
         for b in blocked {
-            try blocks.execute(arguments: [people.practitioners[b.practitioner].id, people.patients[b.patient].id])
+            blocks.rows.append([v(people.practitioners[b.practitioner].id), v(people.patients[b.patient].id)])
         }
 
-        let insertRequest = try db.makeStatement(sql: """
-            INSERT INTO requests (id, practitioner_id, patient_id, procedure, status, refusal_reason, handled_outside,
-                secondary, redirected_from, created_at, first_read_at, answered_at, closed_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        var requestRows = PlatformRows(table: "requests", columns: [
+            "id", "practitioner_id", "patient_id", "procedure", "status", "refusal_reason", "handled_outside",
+            "secondary", "redirected_from", "created_at", "first_read_at", "answered_at", "closed_at", "updated_at"])
         for r in requests {
-            try insertRequest.execute(arguments: [
-                r.id, people.practitioners[r.practitioner].id, people.patients[r.patient].id, r.procedure,
-                r.status, r.refusalReason, r.handledOutside, flag(r.source != nil), r.redirectedFrom,
-                stamp(r.created), r.firstRead.map(stamp), r.answered.map(stamp), r.closed.map(stamp), stamp(r.updated),
+            requestRows.rows.append([
+                v(r.id), v(people.practitioners[r.practitioner].id), v(people.patients[r.patient].id), v(r.procedure),
+                v(r.status), v(r.refusalReason), v(r.handledOutside), .bool(r.source != nil), v(r.redirectedFrom),
+                stamp(r.created), stamp(r.firstRead), stamp(r.answered), stamp(r.closed), stamp(r.updated),
             ])
         }
 
-        let insertMessage = try db.makeStatement(sql: """
-            INSERT INTO messages (id, request_id, author, author_id, body, created_at, deliver_at, read_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        var messageRows = PlatformRows(table: "messages", columns: [
+            "id", "request_id", "author", "author_id", "body", "created_at", "deliver_at", "read_at"])
         for m in messages {
-            try insertMessage.execute(arguments: [
-                m.id, requests[m.request].id, m.author, m.authorID, m.body,
-                stamp(m.created), m.deliverAt.map(stamp), m.readAt.map(stamp),
+            messageRows.rows.append([
+                v(m.id), v(requests[m.request].id), v(m.author), v(m.authorID), v(m.body),
+                stamp(m.created), stamp(m.deliverAt), stamp(m.readAt),
             ])
         }
+        return [practitioners, procedures, assistants, closures, patients, blocks, requestRows, messageRows]
     }
 
-    private func flag(_ value: Bool) -> Int { value ? 1 : 0 }
-    private func stamp(_ seconds: Int) -> String { Timestamp.format(date(seconds)) }
+    private static func v<I: BinaryInteger>(_ value: I?) -> PlatformCell { value.map { .int(Int64($0)) } ?? .null }
+    private static func v(_ value: Double?) -> PlatformCell { value.map { .double($0) } ?? .null }
+    private static func v(_ value: String?) -> PlatformCell { value.map { .text($0) } ?? .null }
+    private static func stamp(_ seconds: Int?) -> PlatformCell { seconds.map { .text(Timestamp.format(date($0))) } ?? .null }
 }

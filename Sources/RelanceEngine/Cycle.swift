@@ -54,12 +54,16 @@ public struct Cycle: Sendable {
     }
 
     /// Runs one cycle at `now`. `clock` measures the cycle's own duration only.
-    public func run(now: Date, dryRun: Bool = false, clock: @Sendable () -> Date = { Date() }) throws -> Report {
+    ///
+    /// `progress` is called as each step ends (ingest, read, decide, record, prune): the daemon feeds
+    /// systemd's watchdog from it, so a long cycle that moves keeps it fed, and one stuck on a lock does not.
+    public func run(now: Date, dryRun: Bool = false, clock: @Sendable () -> Date = { Date() },
+                    progress: () -> Void = {}) throws -> Report {
         // One replica at a time runs the rule pass (PostgreSQL: an advisory lock held by its transaction).
-        try store.withRulePass { try pass(now: now, dryRun: dryRun, clock: clock) }
+        try store.withRulePass { try pass(now: now, dryRun: dryRun, clock: clock, progress: progress) }
     }
 
-    func pass(now: Date, dryRun: Bool, clock: @Sendable () -> Date) throws -> Report {
+    func pass(now: Date, dryRun: Bool, clock: @Sendable () -> Date, progress: () -> Void) throws -> Report {
         let started = clock()
         let snapshot: CycleSnapshot
         let limit = settings.limit
@@ -67,11 +71,14 @@ public struct Cycle: Sendable {
             snapshot = try store.previewSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: limit)
         } else {
             try store.ingestChangedRequests(now: now, catchUp: settings.catchUp)
+            progress()
             snapshot = try store.loadSnapshot(now: now, policy: settings.policy, catchUp: settings.catchUp, limit: limit)
         }
         let read = clock()
+        progress()
         var record = try decide(snapshot)
         let decided = clock()
+        progress()
         record.startedAt = started
         record.skipped = snapshot.skipped.count
         record.skippedRows = snapshot.skipped
@@ -85,6 +92,7 @@ public struct Cycle: Sendable {
         } else {
             record.durationMs = clock().timeIntervalSince(started) * 1000
             made = try store.record(record, notBefore: notBefore)
+            progress()
         }
         // Each problem once: a row still skipped for the same reason was logged when first seen.
         for row in snapshot.newlySkipped { log(row) }
@@ -95,6 +103,7 @@ public struct Cycle: Sendable {
         report.timings = (read.timeIntervalSince(started), decided.timeIntervalSince(read), clock().timeIntervalSince(decided))
         if !dryRun, let retention = settings.retention {
             report.pruned = try store.prune(now: now, retention: retention)
+            progress()
         }
         return report
     }

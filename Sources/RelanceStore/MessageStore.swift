@@ -107,3 +107,12 @@ public struct StoreNotFound: Error, CustomStringConvertible {
     public init(what: String) { self.what = what }
     public var description: String { what }
 }
+
+/// The database cannot be reached (a restart, a failover, the network): the call failed
+/// cleanly, nothing was half-written, and the store reconnects on a later call.
+public struct StoreUnavailable: Error, CustomStringConvertible {
+    public let location: String
+    public let reason: String
+    public init(location: String, reason: String) { self.location = location; self.reason = reason }
+    public var description: String { "store \(location) unavailable: \(reason)" }
+}

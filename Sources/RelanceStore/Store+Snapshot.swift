@@ -20,7 +20,7 @@ extension SQLiteStore {
         }
 
         // Due requests. One that cannot be read stays scheduled (retried later); one whose row is gone is dropped.
-        let scheduled = try int64s(db, sql: "SELECT request_id FROM relance_schedule WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+        let scheduled = try int64s(db, sql: "SELECT request_id FROM relance_schedule WHERE due_at <= ? ORDER BY due_at, request_id LIMIT ?",
                                    arguments: [nowText, limit])
         s.morePending = scheduled.count >= limit
         var dueIDs: [Int64] = []
@@ -41,6 +41,9 @@ extension SQLiteStore {
             }
         }
         s.droppedSchedule = dueIDs.filter { !found.contains($0) }
+        // In schedule order (due time, then id), whatever order the chunked reads returned: both engines decide alike.
+        let position = Dictionary(uniqueKeysWithValues: dueIDs.enumerated().map { ($1, $0) })
+        s.dueRequests.sort { position[$0.id, default: 0] < position[$1.id, default: 0] }
 
         // Messages that became visible since the last cycle (never their body), up to `limit`.
         let stored = try storedCursor(db, Cursor.messagesVisible)

@@ -101,6 +101,18 @@ enum DaemonBench {
             return (u + s) / Double(sysconf(Int32(_SC_CLK_TCK)))
         }
 
+        /// Delivery drains on its own thread after the cycle: waits until two seconds pass without CPU.
+        func settled(timeout: TimeInterval) {
+            let end = Date().addingTimeInterval(timeout)
+            var last = cpuSeconds, quiet = 0
+            while quiet < 2 && Date() < end {
+                Thread.sleep(forTimeInterval: 1)
+                let now = cpuSeconds
+                quiet = now - last < 0.005 ? quiet + 1 : 0
+                last = now
+            }
+        }
+
         func stop() {
             kill(process.processIdentifier, SIGTERM)
             let end = Date().addingTimeInterval(10)
@@ -111,7 +123,7 @@ enum DaemonBench {
         }
     }
 
-    /// Idle RSS after the first cycle on the demo store: with nothing to decide, and after deciding what a week holds.
+    /// Idle RSS once the first cycle and its delivery are done, on the demo store: with nothing to decide, and after deciding what a week holds.
     static func footprint() throws -> (noop: Int, decided: Int, decisions: String) {
         var results: [Int] = []
         var decisions = ""
@@ -123,20 +135,20 @@ enum DaemonBench {
             defer { daemon.stop() }
             guard let status = daemon.cycleEnded(timeout: 120) else { throw BenchError("no first cycle") }
             if catchUp == nil { decisions = status }
-            Thread.sleep(forTimeInterval: 2)
+            daemon.settled(timeout: 120)
             results.append(daemon.rssKiB)
         }
         return (results[0], results[1], decisions)
     }
 
-    /// CPU of `relance run` over `seconds` once its first cycle is done, on the store at `store` (polls included).
+    /// CPU of `relance run` over `seconds` once its first cycle and its delivery are done, on the store at `store` (polls included).
     static func idleCPU(store: String, seconds: Double) throws -> (percent: Double, rssKiB: Int) {
         let dir = try folder("idle")
         defer { try? FileManager.default.removeItem(at: dir) }
         let daemon = try Daemon(config: try config(in: dir, store: store), in: dir)
         defer { daemon.stop() }
         guard daemon.cycleEnded(timeout: 300) != nil else { throw BenchError("no first cycle") }
-        Thread.sleep(forTimeInterval: 1)
+        daemon.settled(timeout: 300)
         let before = daemon.cpuSeconds
         Thread.sleep(forTimeInterval: seconds)
         return ((daemon.cpuSeconds - before) / seconds * 100, daemon.rssKiB)

@@ -42,6 +42,7 @@ p.add_argument("--rcpt-times", type=int, default=0)
 p.add_argument("--rcpt-reject", action="append", default=[], help="always answer 550 for this address")
 p.add_argument("--data-code", type=int)
 p.add_argument("--data-times", type=int, default=0)
+p.add_argument("--data-delay", type=float, default=0, help="seconds to wait before answering DATA (a slow server)")
 p.add_argument("--rcpt-log", help="append every RCPT command line, as received, to this file")
 p.add_argument("--mail-code", type=int)
 p.add_argument("--mail-times", type=int, default=0)
@@ -92,6 +93,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if args.data_delay:
+            await asyncio.sleep(args.data_delay)
         await maybe_slow("data")
         if server.transport is None or server.transport.is_closing():
             # The client left before our late reply: like a careful server, keep nothing it was not told about.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RelanceCore
+import RelancePostgres
 import RelanceStore
 
 /// An engine the engine-parameterised tests run against.
@@ -41,7 +42,11 @@ public final class EngineFixture: Sendable {
             return EngineFixture(engine: .sqlite, store: f.store, db: SQLiteAccess(pool: f.store.pool), location: f.path,
                                  storeTOML: "path = \"\(f.path)\"")
         case .postgres:
-            throw NoEngine(engine: engine)
+            let cluster = try PostgresCluster.get()
+            let url = cluster.url(try cluster.createDatabase())
+            let store = try PostgresStore.create(url: url, password: PostgresCluster.password)
+            return EngineFixture(engine: .postgres, store: store, db: PostgresAccess(store: store), location: url,
+                                 storeTOML: "engine = \"postgres\"\nurl = \"\(url)\"\npassword_file = \"\(cluster.passwordFile)\"")
         }
     }
 
@@ -141,5 +146,39 @@ struct SQLiteAccess: SQLAccess {
 
 extension TestEngine {
     /// The engines of this test run.
-    public static let underTest: [TestEngine] = [.sqlite]
+    public static let underTest: [TestEngine] = [.sqlite, .postgres]
+}
+
+/// `SQLAccess` over the PostgreSQL store's own connection: `?` become `$1…`, values go as text.
+struct PostgresAccess: SQLAccess {
+    let store: PostgresStore
+
+    static func numbered(_ sql: String) -> String {
+        var out = "", n = 0, quoted = false
+        for c in sql {
+            if c == "'" { quoted.toggle() }
+            if c == "?" && !quoted { n += 1; out += "$\(n)" } else { out.append(c) }
+        }
+        return out
+    }
+
+    static func text(_ args: [(any Sendable)?]) -> [String?] {
+        args.map { value -> String? in
+            switch value {
+            case nil: return nil
+            case let v as Bool: return v ? "true" : "false"
+            case let v?: return "\(v)"
+            }
+        }
+    }
+
+    func sql(_ text: String, _ args: [(any Sendable)?]) throws { try store.execute(Self.numbered(text), Self.text(args)) }
+
+    func count(_ text: String, _ args: [(any Sendable)?]) throws -> Int {
+        Int(try store.rows(Self.numbered(text), Self.text(args)).first?.first.flatMap { $0 } ?? "0") ?? 0
+    }
+
+    func texts(_ text: String, _ args: [(any Sendable)?]) throws -> [String?] {
+        try store.rows(Self.numbered(text), Self.text(args)).map { $0.first.flatMap { $0 } }
+    }
 }

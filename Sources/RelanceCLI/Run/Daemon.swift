@@ -45,6 +45,8 @@ struct Daemon: Service {
     /// Starts a cycle before `poll_interval` when the platform commits (nil: poll only).
     var wakeSource: (any WakeSource)? = nil
     let inbox = Inbox<Event>()
+    /// The failure being reported, so that it is logged once and its end once.
+    let failures = FailureMemory()
     let control = CycleControl()
 
     func run() async throws {
@@ -170,11 +172,12 @@ struct Daemon: Service {
     /// Runs a cycle on its own thread: SQLite blocks, and must not hold Swift's cooperative pool.
     func start(_ generation: Generation, at now: Date) {
         Thread.detachNewThread { [inbox, control] in
-            let result = Result { try generation.decide(now: now) }
-            generation.releaseMemory()
-            MemoryTrim.afterCycle()
+            let result = Result { try generation.decide(now: now, progress: { control.progress.add(1, ordering: .relaxed) }) }
             control.progress.add(1, ordering: .relaxed)
             Task { await inbox.post(.cycleEnded(result)) }
+            // After the cycle has ended for the loop (and its watchdog): what it read goes back.
+            generation.releaseMemory()
+            MemoryTrim.afterCycle()
         }
     }
 
@@ -184,6 +187,10 @@ struct Daemon: Service {
                 _ delivery: (Dispatcher.Report, [TransportHealth])) -> Result<Generation.Summary, any Error> {
         switch result {
         case .success(var s):
+            if let failure = failures.current {
+                logger.notice("cycles succeed again after: \(failure)", metadata: ["event": "recovered"])
+                failures.current = nil
+            }
             (s.delivery, s.failing) = delivery
             notifier.status(s.statusLine)
             logger.info("\(s.statusLine)", metadata: [
@@ -194,6 +201,10 @@ struct Daemon: Service {
             return .success(s)
         case .failure(let error):
             notifier.status("last cycle failed: \(error)")
+            // Logged once however many cycles it lasts (a database down for ten minutes is two lines).
+            let kind = error is StoreUnavailable ? "the store is unavailable" : "\(error)"
+            guard failures.current != kind else { return result }
+            failures.current = kind
             logger.error("cycle failed: \(error)", metadata: ["error": "\(error)"])
             return result
         }
@@ -219,4 +230,9 @@ struct Daemon: Service {
             return current
         }
     }
+}
+
+/// The cycles' current failure, touched by the loop only.
+final class FailureMemory: @unchecked Sendable {
+    var current: String?
 }

@@ -54,6 +54,7 @@ final class DeliveryLoop: @unchecked Sendable {
     private var isStopping: Bool { condition.withLock { stopping } }
 
     private func run() {
+        var failing: String?
         while !isStopping {
             let current = condition.withLock { generation }
             do {
@@ -65,9 +66,16 @@ final class DeliveryLoop: @unchecked Sendable {
                         for (outcome, n) in counts { totals.byChannel[channel, default: [:]][outcome, default: 0] += n }
                     }
                 }
+                if failing != nil { logger.notice("delivery works again", metadata: ["event": "delivery_recovered"]) }
+                failing = nil
             } catch {
-                logger.error("delivery stopped: \(error); taken up again in \(current.config.store.pollInterval)s",
-                             metadata: ["event": "delivery_failed", "error": "\(error)"])
+                // Once per outage, not once per poll (StoreUnavailable: the database is away).
+                let kind = error is StoreUnavailable ? "the store is unavailable" : "\(error)"
+                if failing != kind {
+                    logger.error("delivery stopped: \(error); taken up again in \(current.config.store.pollInterval)s",
+                                 metadata: ["event": "delivery_failed", "error": "\(error)"])
+                }
+                failing = kind
             }
             MemoryTrim.afterCycle()  // what rendering and sending allocated goes back before the wait
             condition.withLock {

@@ -44,9 +44,10 @@ struct Generation: Sendable {
 
     /// One poll cycle at `now`: the rules, recorded. Delivery is not waited for: it drains
     /// on its own thread (`DeliveryLoop`).
-    func decide(now: Date) throws -> Summary {
+    /// `progress` is called as each step of the cycle ends (for the watchdog).
+    func decide(now: Date, progress: () -> Void = {}) throws -> Summary {
         let started = ContinuousClock.now
-        let report = try cycle.run(now: now)
+        let report = try cycle.run(now: now, progress: progress)
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let byRule = Dictionary(report.decisions.map { ($0.rule.rawValue, 1) }, uniquingKeysWith: +)

@@ -68,6 +68,7 @@ final class StopFlag: Sendable {
 extension Generation {
     /// The wake source of this generation's store engine (nil: poll only).
     func wakeSource(logger: Logger) -> (any WakeSource)? {
+        if store.engine == .postgres { return PostgresCommitWake(store: store, logger: logger) }
         guard let sqlite = store as? SQLiteStore else { return nil }
         return SQLiteCommitWake(path: sqlite.path, logger: logger)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import RelanceCore
+import RelancePostgres
 import RelanceEngine
 import RelanceStore
 import RelanceTestSupport
@@ -131,5 +132,62 @@ import Testing
         let f = try EngineFixture.make(engine)
         #expect(try f.store.withRulePass { 42 } == 42)
         #expect(f.store.engine.rawValue == engine.rawValue)
+    }
+}
+
+/// PostgreSQL's migrations: once for replicas starting together, and with a least-privilege role.
+@Suite struct PostgresMigrationTests {
+    @Test func replicasStartingTogetherMigrateOnce() throws {
+        let cluster = try PostgresCluster.get()
+        let url = cluster.url(try cluster.createDatabase())
+        let admin = try PostgresStore(url: url, password: PostgresCluster.password, migrate: false)
+        try admin.execute(Contract.ddl(.postgres))
+        let errors = LockedErrors()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            do { _ = try PostgresStore(url: url, password: PostgresCluster.password) } catch { errors.add(error) }
+        }
+        #expect(errors.all.isEmpty, "\(errors.all)")
+        #expect(try admin.appliedMigrations() == RelanceMigrations.all(.postgres).map(\.id))
+    }
+
+    @Test func aRoleThatOnlyReadsThePlatformsTablesRunsOnIndexesMadeForIt() throws {
+        let cluster = try PostgresCluster.get()
+        let name = try cluster.createDatabase()
+        let admin = try PostgresStore(url: cluster.url(name), password: PostgresCluster.password, migrate: false)
+        try admin.execute(Contract.ddl(.postgres))
+        let role = "relance_\(name.suffix(8))"
+        try admin.execute("""
+            CREATE ROLE \(role) LOGIN PASSWORD '\(PostgresCluster.password)';
+            GRANT USAGE, CREATE ON SCHEMA public TO \(role);
+            GRANT SELECT ON \(Contract.tables.joined(separator: ", ")) TO \(role);
+            """)
+        // Without the indexes on the platform's tables, a non-owner cannot migrate, and says why.
+        #expect(throws: (any Error).self) { try PostgresStore(url: cluster.url(name, user: role), password: PostgresCluster.password) }
+        // With them made by the owner beforehand, it migrates and works.
+        let platformIndexes = try #require(RelanceMigrations.all(.postgres).first { $0.id == "v2_platform_indexes" }).sql
+        try admin.execute(platformIndexes)
+        let store = try PostgresStore(url: cluster.url(name, user: role), password: PostgresCluster.password)
+        #expect(try store.appliedMigrations().count == RelanceMigrations.all(.postgres).count)
+        #expect(try store.withRulePass { try store.ingestChangedRequests(now: Date(), catchUp: 60) } == ())
+    }
+}
+
+final class LockedErrors: @unchecked Sendable {
+    private var errors: [any Error] = []
+    private let lock = NSLock()
+    func add(_ e: any Error) { lock.withLock { errors.append(e) } }
+    var all: [any Error] { lock.withLock { errors } }
+}
+
+extension PostgresMigrationTests {
+    /// Several hosts in the URL: libpq tries each until one is a read-write primary (a failover's
+    /// new primary is found the same way); the first here does not answer at all.
+    @Test func aURLWithSeveralHostsReachesTheReadWriteOne() throws {
+        let cluster = try PostgresCluster.get()
+        let name = try cluster.createDatabase()
+        let url = "postgresql://postgres@127.0.0.1:1,127.0.0.1:\(cluster.port)/\(name)?target_session_attrs=read-write&connect_timeout=2"
+        let store = try PostgresStore.create(url: url, password: PostgresCluster.password)
+        #expect(try store.rows("SELECT current_setting('port')") == [[String(cluster.port)]])
+        #expect(store.location == "postgresql://127.0.0.1:1,127.0.0.1:\(cluster.port)/\(name)")
     }
 }
