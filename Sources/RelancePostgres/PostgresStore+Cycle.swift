@@ -16,13 +16,19 @@ extension PostgresStore {
 
     /// Puts requests created or changed since the last cycle into the schedule, due at once.
     static func ingest(_ c: PGConnection, now: Date, catchUp: TimeInterval) throws {
-        for (cursor, column) in [(Cursor.requestsCreated, "created_at"), (Cursor.requestsUpdated, "updated_at")] {
+        // As SQLite's: within the overlap, requests seen before are not made due again.
+        for (cursor, column, notSeen) in [
+            (Cursor.requestsCreated, "created_at", "NOT EXISTS (SELECT 1 FROM relance_schedule s WHERE s.request_id = requests.id)"),
+            (Cursor.requestsUpdated, "updated_at", "updated_at IS DISTINCT FROM created_at"),
+        ] {
+            let stored = try storedCursor(c, cursor)
             let since = try Self.since(c, cursor, now: now, catchUp: catchUp)
+            let readUpTo = stored.flatMap { $0.afterID == nil && $0.value <= now ? $0.value : nil } ?? since
             try c.exec("""
                 INSERT INTO relance_schedule (request_id, due_at)
-                SELECT id, \(column) FROM requests WHERE \(column) > $1 AND \(column) <= $2
+                SELECT id, \(column) FROM requests WHERE \(column) > $1 AND \(column) <= $2 AND (\(column) > $3 OR \(notSeen))
                 ON CONFLICT (request_id) DO UPDATE SET due_at = LEAST(relance_schedule.due_at, excluded.due_at)
-                """, [PGText.param(since), PGText.param(now)])
+                """, [PGText.param(since), PGText.param(now), PGText.param(readUpTo)])
             try setCursor(c, cursor, CursorPosition(value: now))
         }
     }

@@ -43,11 +43,17 @@ extension PostgresStore {
         let select = "SELECT \(PGDecode.message.select("messages")), \(visible) AS visible FROM messages"
         let visibleColumn = PGDecode.message.names.count
         let windowRows: [PGRow]
-        switch CursorPosition.window(stored: try storedCursor(c, Cursor.messagesVisible), now: now, catchUp: catchUp) {
+        let stored = try storedCursor(c, Cursor.messagesVisible)
+        switch CursorPosition.window(stored: stored, now: now, catchUp: catchUp) {
         case .since(let t):
+            // As SQLite's: of the overlap's rows read before, only those without a decision yet come back.
+            let readUpTo = stored.flatMap { $0.afterID == nil && $0.value <= now ? $0.value : nil } ?? t
             windowRows = try c.exec("""
-                \(select) WHERE \(visible) > $1 AND \(visible) <= $2 ORDER BY \(visible), id LIMIT $3
-                """, [PGText.param(t), nowText, String(limit)]).rows
+                \(select) WHERE \(visible) > $1 AND \(visible) <= $2 AND (\(visible) > $4 OR NOT EXISTS (
+                    SELECT 1 FROM relance_decisions d WHERE d.key IN ('patient_message_alert:message:' || messages.id,
+                                                                      'reply_alert:message:' || messages.id)))
+                ORDER BY \(visible), id LIMIT $3
+                """, [PGText.param(t), nowText, String(limit), PGText.param(readUpTo)]).rows
         case .after(let t, let id):
             windowRows = try c.exec("""
                 \(select) WHERE (\(visible) > $1 OR (\(visible) = $1 AND id > $2::bigint)) AND \(visible) <= $3
