@@ -153,45 +153,7 @@ extension PostgresStore {
             s.history[rid] = h
         }
 
-        // A request whose practitioner or patient cannot be read is skipped, and retried later if due.
-        for r in s.requests.values {
-            var skip: SkippedRow?
-            if s.practices[r.practitionerID] == nil {
-                skip = SkippedRow(table: "requests", id: r.id, column: "practitioner_id",
-                                  reason: "practitioner_id refers to practitioner \(r.practitionerID), missing or unreadable")
-            } else if s.patients[r.patientID] == nil {
-                skip = SkippedRow(table: "requests", id: r.id, column: "patient_id",
-                                  reason: "patient_id refers to patient \(r.patientID), missing or unreadable")
-            }
-            guard let skip else { continue }
-            s.skipped.append(skip)
-            s.requests[r.id] = nil
-        }
-        let readable = s.requests
-        s.retryLater += s.dueRequests.filter { readable[$0.id] == nil }.map(\.id)
-        s.dueRequests.removeAll { readable[$0.id] == nil }
-        for m in s.messages where readable[m.requestID] == nil {
-            s.skipped.append(SkippedRow(table: "messages", id: m.id, column: "request_id",
-                                        reason: "request_id refers to request \(m.requestID), missing or unreadable"))
-        }
-        s.messages.removeAll { readable[$0.requestID] == nil }
-
-        // One entry per row, whichever way it was reached.
-        var reported = Set<String>()
-        s.skipped = s.skipped.filter { reported.insert($0.key).inserted }
-
-        // Rows skipped before that read fine now.
-        let failing = Set(s.skipped.map(\.key))
-        let readFine: [String: (Int64) -> Bool] = [
-            "requests": { s.requests[$0] != nil }, "messages": { messageIDs.contains($0) },
-            "practitioners": { s.practices[$0] != nil }, "patients": { s.patients[$0] != nil },
-            "assistants": { assistantsRead.contains($0) }, "closures": { s.practices[$0] != nil },
-        ]
-        for key in s.knownSkipped.keys where !failing.contains(key) {
-            let parts = key.split(separator: "#", maxSplits: 1)
-            guard parts.count == 2, let id = Int64(parts[1]), let check = readFine[String(parts[0])], check(id) else { continue }
-            s.recovered.append(key)
-        }
+        s.settleReferences(messageIDs: Set(messageIDs), assistantsRead: Set(assistantsRead))
         return s
     }
 

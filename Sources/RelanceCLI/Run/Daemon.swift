@@ -81,7 +81,8 @@ struct Daemon: Service {
         var nextPing = watchdogPing.map { clock.now.advanced(by: $0) }
         if watchdogPing != nil { notifier.watchdog() }
         var running = false, stopping = false, reloadWanted = false, cycleWanted = false, delivering = true
-        let delivery = DeliveryLoop(first, clock: { [wallClock] in wallClock.now() }, logger: logger) { [inbox] in
+        let delivery = DeliveryLoop(first, clock: { [wallClock] in wallClock.now() }, logger: logger,
+                                    onProgress: { [control] in control.progress.add(1, ordering: .relaxed) }) { [inbox] in
             Task { await inbox.post(.deliveryEnded) }
         }
         delivery.start()
@@ -155,7 +156,7 @@ struct Daemon: Service {
                 return
             }
             if let ping = watchdogPing, let due = nextPing, now >= due {
-                // While a cycle runs, only its progress keeps the watchdog fed: a stuck cycle gets us restarted.
+                // While a cycle runs, only progress (its steps, or sends) keeps the watchdog fed: a daemon stuck on a lock gets restarted.
                 let progress = control.progress.load(ordering: .relaxed)
                 if !running || progress != progressAtPing { notifier.watchdog() }
                 progressAtPing = progress

@@ -18,12 +18,16 @@ final class DeliveryLoop: @unchecked Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let onEnd: @Sendable () -> Void
+    private let onProgress: @Sendable () -> Void
 
-    /// `clock`: the daemon's wall clock (the instant each attempt happens).
-    init(_ generation: Generation, clock: @escaping @Sendable () -> Date, logger: Logger, onEnd: @escaping @Sendable () -> Void) {
+    /// `clock`: the daemon's wall clock (the instant each attempt happens). `onProgress` is called
+    /// before each send (the watchdog's food: a drain blocked on the store's lock makes none).
+    init(_ generation: Generation, clock: @escaping @Sendable () -> Date, logger: Logger,
+         onProgress: @escaping @Sendable () -> Void = {}, onEnd: @escaping @Sendable () -> Void) {
         self.generation = generation
         self.clock = clock
         self.logger = logger
+        self.onProgress = onProgress
         self.onEnd = onEnd
     }
 
@@ -58,7 +62,10 @@ final class DeliveryLoop: @unchecked Sendable {
         while !isStopping {
             let current = condition.withLock { generation }
             do {
-                let report = try current.dispatcher.drain(clock: clock, keepGoing: { [self] in !isStopping })
+                let report = try current.dispatcher.drain(clock: clock, keepGoing: { [self] in
+                    onProgress()
+                    return !isStopping
+                })
                 condition.withLock {
                     totals.sent += report.sent; totals.retried += report.retried
                     totals.dead += report.dead; totals.skipped += report.skipped
