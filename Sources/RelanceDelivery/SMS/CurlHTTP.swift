@@ -27,18 +27,18 @@ public final class CurlHTTP: @unchecked Sendable {
         public init() {}
     }
 
-    private let handle: UnsafeMutableRawPointer
+    /// nil when libcurl could not make one (out of memory): every request then fails as a network error.
+    private let handle: UnsafeMutableRawPointer?
     private let lock = NSLock()
     private let settings: Settings
 
     public init(settings: Settings = Settings()) {
         CurlGlobal.initialize()
-        guard let h = curl_easy_init() else { fatalError("curl_easy_init failed: out of memory") }
-        handle = h
+        handle = curl_easy_init()
         self.settings = settings
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { if let handle { curl_easy_cleanup(handle) } }
 
     /// New connections the last request had to open (CURLINFO_NUM_CONNECTS): 0 when it reused one.
     public var lastConnects: Int { lock.withLock { connects } }
@@ -48,7 +48,9 @@ public final class CurlHTTP: @unchecked Sendable {
     public func post(_ url: String, body: Data, headers: [String], user: String? = nil, password: String? = nil) -> Result<Response, Failure> {
         lock.lock()
         defer { lock.unlock() }
-        let h = handle
+        guard let h = handle else {
+            return .failure(Failure(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "curl_easy_init failed: out of memory"))
+        }
         curl_easy_reset(h)  // keeps the connection cache
         let box = Collected()
         let unmanaged = Unmanaged.passRetained(box)

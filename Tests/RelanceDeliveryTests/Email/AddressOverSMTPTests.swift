@@ -49,8 +49,9 @@ import Testing
         let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) as! String
         }
-        // Exactly two RCPT commands reached the server: the valid address, and the IDN one as its A-label.
-        #expect(lines == ["RCPT TO:<ok@example.org>", "RCPT TO:<h.lefevre@xn--hpital-ixa.example>"])
+        // Exactly two RCPT commands reached the server: the valid address, and the IDN one as its A-label
+        // (in whichever order the senders took the two rows).
+        #expect(lines.sorted() == ["RCPT TO:<h.lefevre@xn--hpital-ixa.example>", "RCPT TO:<ok@example.org>"])
         let skipped = try f.store.outbox(state: .skipped).sorted { $0.id < $1.id }
         #expect(skipped.map(\.id) == [1, 2, 3])
         #expect(skipped.map(\.lastError) == [
