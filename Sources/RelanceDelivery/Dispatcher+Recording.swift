@@ -3,30 +3,69 @@ import RelanceCore
 import RelanceStore
 
 extension Dispatcher {
-    /// The shared state of one batch's senders.
-    final class Progress: @unchecked Sendable {
-        let lock = NSLock()
+    /// The rows of one drain, shared by its workers: claimed a window at a time, by whichever
+    /// worker finds none left (the others wait for that claim rather than claim too).
+    final class Feed: @unchecked Sendable {
+        let condition = NSCondition()
+        var claimed: [OutboxItem]
         var next = 0
+        var claiming = false
+        var exhausted = false
         var error: (any Error)?
         var stopped = false
 
-        /// Asks `keepGoing` (one sender at a time); once it says no, every sender stops.
-        func shouldContinue(_ keepGoing: () -> Bool) -> Bool {
-            lock.withLock {
-                if !stopped && !keepGoing() { stopped = true }
-                return !stopped
+        init(_ first: [OutboxItem]) { claimed = first }
+
+        /// The next row to send, claiming more when none is left; nil once nothing is due, a
+        /// claim or a send failed, or `keepGoing` said no (asked one worker at a time).
+        func next(keepGoing: () -> Bool, claim: () throws -> [OutboxItem]) -> OutboxItem? {
+            condition.lock()
+            defer { condition.unlock() }
+            while true {
+                if error != nil || stopped || (exhausted && next >= claimed.count) { return nil }
+                if !keepGoing() {
+                    stopped = true
+                    condition.broadcast()
+                    return nil
+                }
+                if next < claimed.count {
+                    defer { next += 1 }
+                    return claimed[next]
+                }
+                if claiming {
+                    condition.wait()
+                    continue
+                }
+                claiming = true
+                condition.unlock()
+                let result = Result { try claim() }
+                condition.lock()
+                claiming = false
+                switch result {
+                case .success(let rows):
+                    claimed = rows
+                    next = 0
+                    exhausted = rows.isEmpty
+                case .failure(let e):
+                    if error == nil { error = e }
+                }
+                condition.broadcast()
             }
         }
 
-        func take(from batch: [OutboxItem]) -> OutboxItem? {
-            lock.withLock {
-                guard error == nil, next < batch.count else { return nil }
-                defer { next += 1 }
-                return batch[next]
-            }
+        func fail(_ e: any Error) {
+            condition.lock()
+            defer { condition.unlock() }
+            if error == nil { error = e }
+            condition.broadcast()
         }
 
-        func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
+        /// Once every worker has returned: the first error, and the rows claimed but not taken.
+        func end() -> (error: (any Error)?, untaken: [Int64]) {
+            condition.lock()
+            defer { condition.unlock() }
+            return (error, claimed[min(next, claimed.count)...].map(\.id))
+        }
     }
 
     /// Group commit of results: one sender writes everything waiting while the others wait

@@ -81,9 +81,11 @@ public struct Dispatcher: Sendable {
 
     /// Sends everything due until none is left. Times (leases, `retry_at`, `sent_at`) are read
     /// from `clock` when each thing happens, not once per drain. Rows are claimed a few at a
-    /// time (two per worker), so a crash strands only those until their lease ends. Up to
-    /// `senders` rows are in flight at once; one failing recipient never holds up the others;
-    /// rows of a paused transport are left where they are.
+    /// time (two per worker), the next few when the last are taken, so a crash strands only
+    /// those until their lease ends. Up to `senders` rows are in flight at once; one failing
+    /// recipient never holds up the others; rows of a paused transport are left where they are.
+    /// The workers live as long as the drain: no thread is started per claim, and no worker
+    /// waits for the slowest send of a claim before taking the next row.
     ///
     /// Results are recorded by group commit, and a sender waits for its result to be written
     /// before it takes another row. A write that fails (the platform holding the store's lock
@@ -97,33 +99,31 @@ public struct Dispatcher: Sendable {
         let workers = max(1, settings.senders) + 2
         let window = max(1, min(settings.batchSize, 2 * workers))
         let recorder = Recorder()
-        let progress = Progress()
-        while true {
+        let claim: @Sendable () throws -> [OutboxItem] = { [store, breakers, settings] in
             let now = clock()
             let open = Channel.allCases.filter { breakers[$0]?.paused(at: now) == nil }
-            let batch = try store.claimDue(now: now, limit: window, leaseUntil: now.addingTimeInterval(settings.lease), channels: open)
-            if batch.isEmpty { break }
-            progress.next = 0
-            Self.onThreads(min(workers, batch.count)) {
-                while progress.shouldContinue(keepGoing), let item = progress.take(from: batch) {
-                    do {
-                        let result = try deliver(item, clock: clock, jitter: jitter)
-                        recorder.record(item.id, result) { write($0, clock: clock) }
-                        recorder.tally(item.delivery.channel, result)
-                        log(item, result)
-                    } catch {
-                        progress.fail(error)
-                    }
+            return try store.claimDue(now: now, limit: window, leaseUntil: now.addingTimeInterval(settings.lease), channels: open)
+        }
+        // The first claim on the caller's thread: an idle drain starts no thread.
+        let first = try claim()
+        if first.isEmpty { return recorder.report }
+        let feed = Feed(first)
+        Self.onThreads(min(workers, first.count == window ? workers : first.count)) {
+            while let item = feed.next(keepGoing: keepGoing, claim: claim) {
+                do {
+                    let result = try deliver(item, clock: clock, jitter: jitter)
+                    recorder.record(item.id, result) { write($0, clock: clock) }
+                    recorder.tally(item.delivery.channel, result)
+                    log(item, result)
+                } catch {
+                    feed.fail(error)
                 }
             }
-            if progress.error != nil || progress.stopped {
-                // Hand back what was claimed and not taken: due again at once, for whoever comes next.
-                let untaken = batch[min(progress.next, batch.count)...].map(\.id)
-                try? store.lease(untaken, until: clock())
-                if let error = progress.error { throw error }
-                break
-            }
         }
+        let (error, untaken) = feed.end()
+        // Hand back what was claimed and not taken: due again at once, for whoever comes next.
+        if !untaken.isEmpty { try? store.lease(untaken, until: clock()) }
+        if let error { throw error }
         return recorder.report
     }
 

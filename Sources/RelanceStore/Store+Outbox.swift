@@ -29,6 +29,8 @@ public struct OutboxItem: Sendable, Hashable {
     /// The claim order of a rule's rows: a practitioner's alerts, reminders and proposals (0)
     /// before bulk reply alerts (1), so a practitioner writing to 5,000 patients delays nobody.
     public static func priority(of rule: RuleName) -> Int { rule == .replyAlert ? 1 : 0 }
+    /// Every value `priority(of:)` gives, in claim order.
+    public static let priorities = [0, 1]
 }
 
 /// How one send ended, as the outbox records it.
@@ -51,11 +53,17 @@ extension SQLiteStore {
         FROM relance_outbox o JOIN relance_decisions d ON d.key = o.decision_key
         """
 
+    /// Due rows, read through `relance_outbox_claim` (priority, not_before) one priority at a
+    /// time, in claim order, stopping at the limit. Without the priorities spelled out, SQLite
+    /// read every pending row through the state index and sorted them all for each claim: a
+    /// drain of 10,000 rows claimed 6 at a time visited ~8 million rows (1.6 ms of CPU per email).
+    static let claimRange = "o.priority IN (\(OutboxItem.priorities.map(String.init).joined(separator: ", "))) AND o.not_before <= ?"
+
     /// Pending rows due at `now`, in claim order (see `claimDue`).
     public func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? ORDER BY o.priority, o.not_before, o.id LIMIT ?
+                \(Self.outboxSelect) WHERE o.state = 'pending' AND \(Self.claimRange) ORDER BY o.priority, o.not_before, o.id LIMIT ?
                 """, arguments: [Timestamp.format(now), limit]).compactMap(Self.outboxItem)
         }
     }
@@ -79,20 +87,25 @@ extension SQLiteStore {
         }
     }
 
+    /// The due rows on `channels`, in claim order; arguments: now, limit.
+    static func claimSQL(channels: [Channel]) -> String {
+        let channelList = channels.map { "'\($0.rawValue)'" }.joined(separator: ",")  // enum raw values: nothing to escape
+        return """
+            \(outboxSelect) WHERE o.state = 'pending' AND \(claimRange) AND o.channel IN (\(channelList))
+            ORDER BY o.priority, o.not_before, o.id LIMIT ?
+            """
+    }
+
     /// Takes up to `limit` rows due at `now` on `channels` for sending, in one write: the
     /// practitioners' work first, then oldest first. Their `not_before` moves to `leaseUntil`,
     /// so no other sender takes them, and a crashed sender's rows come back on their own.
     public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem] {
         guard !channels.isEmpty, limit > 0 else { return [] }
-        let channelList = channels.map { "'\($0.rawValue)'" }.joined(separator: ",")  // enum raw values: nothing to escape
-        let due = """
-            \(Self.outboxSelect) WHERE o.state = 'pending' AND o.not_before <= ? AND o.channel IN (\(channelList))
-            ORDER BY o.priority, o.not_before, o.id LIMIT ?
-            """
+        let due = Self.claimSQL(channels: channels)
         let arguments: StatementArguments = [Timestamp.format(now), limit]
         // An idle poll only reads: the platform's writers never wait for it.
         guard try pool.read({ db in try Row.fetchOne(db, sql: due, arguments: arguments) }) != nil else { return [] }
-        return try pool.write { db in
+        return try unsyncedWrite { db in
             let items = try Row.fetchAll(db, sql: due, arguments: arguments).compactMap(Self.outboxItem)
             guard !items.isEmpty else { return [] }
             try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(items.map { String($0.id) }.joined(separator: ",")))",
@@ -105,7 +118,7 @@ extension SQLiteStore {
     /// crashed sender's rows come back on their own, and no other sender takes them.
     public func lease(_ ids: [Int64], until: Date) throws {
         guard !ids.isEmpty else { return }
-        try pool.write { db in
+        try unsyncedWrite { db in
             // One statement for the whole batch (ids are integers: nothing to escape).
             try db.execute(sql: "UPDATE relance_outbox SET not_before = ? WHERE state = 'pending' AND id IN (\(ids.map(String.init).joined(separator: ",")))",
                            arguments: [Timestamp.format(until)])

@@ -20,18 +20,18 @@ public final class SQLiteStore: Sendable {
         self.path = path
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
-            // A committed decision must survive a power cut, not only a crash: once the
-            // outbox row is sent, losing its commit would decide and send it again.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
         // The platform creates the store; opening a missing one is an error, never a new empty file.
         guard FileManager.default.fileExists(atPath: path) else {
             throw OpenError(path: path, reason: "no such file; the platform's store must exist (`relance demo --store PATH` makes one to try relance)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // A committed decision must survive a power cut, not only a crash: once the outbox
+            // row is sent, losing its commit would decide and send it again. Set here, on the
+            // writer, because GRDB sets NORMAL when it turns WAL on, after `prepareDatabase`
+            // (where this setting was once made, and silently undone).
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             throw OpenError(path: path, reason: "\(error)")
         }
@@ -66,6 +66,25 @@ public final class SQLiteStore: Sendable {
         try queue.write { db in try db.execute(sql: Contract.ddl(.sqlite)) }
         try queue.close()
         return try SQLiteStore(path: path)
+    }
+
+    /// A write whose loss in a power cut costs nothing, committed without waiting for the disk
+    /// (`synchronous = NORMAL` for this one transaction): a lease. Were it lost, its rows would
+    /// only come due again; the next write at FULL syncs the log, this transaction with it.
+    func unsyncedWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            do {
+                let result = try body(db)
+                try db.execute(sql: "COMMIT")
+                return result
+            } catch {
+                try? db.execute(sql: "ROLLBACK")
+                throw error
+            }
+        }
     }
 
     public func appliedMigrations() throws -> [String] {

@@ -141,8 +141,10 @@ func smtpSource(sessions: Int, length: Int) throws -> Double {
 
 let size = try messageSize()
 print("\(messages) messages of \(size) bytes to smtp-sink on 127.0.0.1:\(port)")
-let source1 = try smtpSource(sessions: 1, length: size)
-let source4 = try smtpSource(sessions: 4, length: size)
+// --relance-only: no smtp-source run (to trace or profile relance alone).
+let relanceOnly = args.contains("--relance-only")
+let source1 = relanceOnly ? .nan : try smtpSource(sessions: 1, length: size)
+let source4 = relanceOnly ? .nan : try smtpSource(sessions: 4, length: size)
 let one = try relance(connections: 1)
 let four = try relance(connections: 4)
 func f(_ x: Double) -> String { String(format: "%8.0f msgs/s", x) }
