@@ -56,6 +56,9 @@ public struct Dispatcher: Sendable {
     let logger: Logger
     let breakers: [Channel: TransportBreaker]
     let pacers: [Channel: Pacer]
+    /// One permit per email connection: a worker holding a rendered message waits here, then
+    /// asks the breaker again, so rows queued behind a relay that just failed are not sent to it.
+    let emailGate: DispatchSemaphore
 
     public init(store: any MessageStore, renderer: Renderer, email: (any EmailTransport)?, sms: (any SMSTransport)?, settings: Settings,
                 logger: Logger = Logger(label: "relance", factory: { _ in SwiftLogNoOpLogHandler() })) {
@@ -66,6 +69,7 @@ public struct Dispatcher: Sendable {
                                   initialPause: settings.retryInitial, maxPause: settings.retryMax))
         })
         pacers = [.email: Pacer(rate: settings.emailRate), .sms: Pacer(rate: settings.smsRate)]
+        emailGate = DispatchSemaphore(value: max(1, settings.senders))
     }
 
     /// The transports paused now by their circuit breaker, for the daemon's `STATUS=` line.
@@ -96,7 +100,7 @@ public struct Dispatcher: Sendable {
     /// stop); rows claimed but not sent are handed back at once.
     public func drain(clock: @escaping @Sendable () -> Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
                       keepGoing: @escaping @Sendable () -> Bool = { true }) throws -> Report {
-        let workers = max(1, settings.senders) + 2
+        let workers = 2 * max(1, settings.senders) + 2
         let window = max(1, min(settings.batchSize, 2 * workers))
         let recorder = Recorder()
         let claim: @Sendable () throws -> [OutboxItem] = { [store, breakers, settings] in
@@ -215,6 +219,9 @@ public struct Dispatcher: Sendable {
                 subject: rendered.subject, date: now,
                 messageID: "relance.\(item.id).\(Self.shortHash(item.decisionKey))@\(settings.from.domain)",
                 text: rendered.text, html: rendered.html)
+            emailGate.wait()
+            defer { emailGate.signal() }
+            if let until = breakers[.email]?.paused(at: now) { return .finished(.postponed(until: until)) }
             pacers[.email]?.wait()
             return .sent(email.send(message, outboxID: item.id))
         case .sms:

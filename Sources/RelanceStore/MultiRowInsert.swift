@@ -15,13 +15,16 @@ struct MultiRowInsert {
         self.db = db; self.head = head; self.columns = columns; self.tail = tail; self.batch = batch
     }
 
-    /// Inserts `rows` (each of `columns` values); `each` runs each statement (e.g. to read its RETURNING rows).
-    func run(_ rows: [[(any DatabaseValueConvertible)?]],
+    /// Inserts `count` rows, `row(i, &values)` appending row i's `columns` values; `each` runs
+    /// each statement (e.g. to read its RETURNING rows). Values go into one flat buffer per
+    /// statement: no array per row, no boxed value per column.
+    func run(count rowCount: Int, row: (Int, inout [DatabaseValue]) -> Void,
              each: (Statement) throws -> Void = { try $0.execute() }) throws {
         var full: Statement?
         var start = 0
-        while start < rows.count {
-            let count = min(batch, rows.count - start)
+        var values: [DatabaseValue] = []
+        while start < rowCount {
+            let count = min(batch, rowCount - start)
             let statement: Statement
             if count == batch, let full {
                 statement = full
@@ -29,11 +32,12 @@ struct MultiRowInsert {
                 statement = try db.makeStatement(sql: sql(rows: count))
                 if count == batch { full = statement }
             }
-            var values: [(any DatabaseValueConvertible)?] = []
+            values.removeAll(keepingCapacity: true)
             values.reserveCapacity(count * columns)
-            for row in rows[start..<start + count] {
-                precondition(row.count == columns, "\(head): \(row.count) values for \(columns) columns")
-                values.append(contentsOf: row)
+            for i in start..<start + count {
+                let before = values.count
+                row(i, &values)
+                precondition(values.count - before == columns, "\(head): \(values.count - before) values for \(columns) columns")
             }
             statement.setUncheckedArguments(StatementArguments(values))
             try each(statement)
@@ -56,12 +60,6 @@ struct MultiRowDelete {
     init(_ db: Database, _ head: String) { self.db = db; self.head = head }
 
     func run(_ ids: [Int64]) throws {
-        var start = 0
-        while start < ids.count {
-            let chunk = Array(ids[start..<min(ids.count, start + batch)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            try db.execute(sql: "\(head) (\(marks))", arguments: StatementArguments(chunk))
-            start += chunk.count
-        }
+        for list in SQLiteStore.idLists(ids, size: batch) { try db.execute(sql: "\(head) (\(list))") }
     }
 }

@@ -16,8 +16,11 @@ extension SQLiteStore {
     /// Step 1 of a cycle: puts requests created or changed since the last cycle
     /// into the schedule, due at once, and requests whose timestamps cannot be
     /// read (so the next step reports them). Pure SQL through the indexes.
+    ///
+    /// Committed without waiting for the disk: lost in a power cut, its rows are ingested again
+    /// by the next cycle, and the cycle's record (at FULL) syncs the log with this in it.
     public func ingestChangedRequests(now: Date, catchUp: TimeInterval) throws {
-        try pool.write { db in try Self.ingestChangedRequests(db, now: now, catchUp: catchUp) }
+        try unsyncedWrite { db in try Self.ingestChangedRequests(db, now: now, catchUp: catchUp) }
     }
 
     static func ingestChangedRequests(_ db: Database, now: Date, catchUp: TimeInterval) throws {

@@ -20,24 +20,34 @@ extension SQLiteStore {
     static func platformRows(_ db: Database, _ columns: RowDecoder.Columns, sql: String,
                              arguments: StatementArguments = []) throws -> [PlatformRow] {
         var rows: [PlatformRow] = []
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try cursor.next() {
-            rows.append(PlatformRow(values: row.databaseValues.map(platformValue), columns: columns))
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let cursor = try Row.fetchCursor(statement)
+        // Each value read once, straight from the statement's current row (no intermediate Row values).
+        let sqlite = statement.sqliteStatement
+        let count = CInt(statement.columnCount)
+        while try cursor.next() != nil {
+            var values: [PlatformValue] = []
+            values.reserveCapacity(Int(count))
+            for i in 0..<count { values.append(platformValue(DatabaseValue(sqliteStatement: sqlite, index: i))) }
+            rows.append(PlatformRow(values: values, columns: columns))
         }
         return rows
     }
 
-    /// `sql` ending in `IN`, run over `ids` in chunks (SQLite bounds host parameters).
+    /// `sql` ending in `IN`, run over `ids` in chunks of 500.
     static func platformRowsIn(_ db: Database, _ columns: RowDecoder.Columns, _ sql: String, _ ids: [Int64],
                                suffix: String = "") throws -> [PlatformRow] {
         var rows: [PlatformRow] = []
-        var start = 0
-        while start < ids.count {
-            let chunk = Array(ids[start..<min(ids.count, start + 500)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            rows += try platformRows(db, columns, sql: "\(sql) (\(marks)) \(suffix)", arguments: StatementArguments(chunk))
-            start += chunk.count
-        }
+        for list in idLists(ids) { rows += try platformRows(db, columns, sql: "\(sql) (\(list)) \(suffix)") }
         return rows
+    }
+
+    /// `ids` as SQL lists of integer literals (`12,15,40`), 500 at a time: integers need no
+    /// escaping, and a literal list costs less than 500 bound arguments, each boxed.
+    static func idLists(_ ids: [Int64], size: Int = 500) -> [String] {
+        stride(from: 0, to: ids.count, by: size).map { start in
+            ids[start..<min(ids.count, start + size)].map(String.init).joined(separator: ",")
+        }
     }
 }

@@ -17,9 +17,13 @@ extension SQLiteStore {
                 INSERT INTO relance_decisions (key, rule, reason, request_id, practitioner_id, patient_id, message_id, decided_at, content)
                 """, columns: 9, tail: "ON CONFLICT (key) DO NOTHING RETURNING key")
             var inserted = Set<String>()
-            try decisions.run(cycle.decisions.map { d in
-                [d.key, d.rule.rawValue, d.reason, d.requestID, d.practitionerID, d.patientID, d.messageID,
-                 Timestamp.format(d.decidedAt), ContentJSON.encode(d.content)]
+            let all = cycle.decisions
+            try decisions.run(count: all.count, row: { i, v in
+                let d = all[i]
+                v.append(d.key.databaseValue); v.append(d.rule.rawValue.databaseValue); v.append(d.reason.databaseValue)
+                v.append(d.requestID.databaseValue); v.append(d.practitionerID.databaseValue); v.append(d.patientID.databaseValue)
+                v.append(d.messageID.databaseValue); v.append(Timestamp.format(d.decidedAt).databaseValue)
+                v.append(ContentJSON.encode(d.content).databaseValue)
             }) { statement in
                 inserted.formUnion(try String.fetchSet(statement))
             }
@@ -31,22 +35,28 @@ extension SQLiteStore {
                 INSERT INTO relance_outbox (decision_key, channel, address, recipient_kind, recipient_id,
                     recipient_name, locale, timezone, not_before, created_at, updated_at, priority)
                 """, columns: 12, tail: "ON CONFLICT DO NOTHING")
-            try outbox.run(fresh.flatMap { d in
-                d.deliveries.map { delivery -> [(any DatabaseValueConvertible)?] in
-                    let r = delivery.recipient
-                    return [d.key, delivery.channel.rawValue, delivery.address, r.kind.rawValue, r.id, r.displayName,
-                            r.locale, r.timezone, Timestamp.format(notBefore(delivery, d)), nowText, nowText,
-                            OutboxItem.priority(of: d.rule)]
-                }
+            let deliveries = fresh.flatMap { d in d.deliveries.map { (d, $0) } }
+            let now = nowText.databaseValue
+            try outbox.run(count: deliveries.count, row: { i, v in
+                let (d, delivery) = deliveries[i]
+                let r = delivery.recipient
+                v.append(d.key.databaseValue); v.append(delivery.channel.rawValue.databaseValue); v.append(delivery.address.databaseValue)
+                v.append(r.kind.rawValue.databaseValue); v.append(r.id.databaseValue); v.append(r.displayName.databaseValue)
+                v.append(r.locale.databaseValue); v.append(r.timezone.databaseValue)
+                v.append(Timestamp.format(notBefore(delivery, d)).databaseValue); v.append(now); v.append(now)
+                v.append(OutboxItem.priority(of: d.rule).databaseValue)
             })
             let proposals = MultiRowInsert(db, """
                 INSERT INTO relance_proposals (request_id, rank, practitioner_id, distance_km, decision_key, proposed_at)
                 """, columns: 6, tail: "ON CONFLICT DO NOTHING")
-            try proposals.run(fresh.flatMap { d -> [[(any DatabaseValueConvertible)?]] in
+            let options = fresh.flatMap { d -> [(Decision, Int64, Int, NearbyOption)] in
                 guard let requestID = d.requestID else { return [] }
-                return (d.content.nearby ?? []).enumerated().map { rank, option in
-                    [requestID, rank + 1, option.practitionerID, option.distanceKm, d.key, nowText]
-                }
+                return (d.content.nearby ?? []).enumerated().map { (d, requestID, $0 + 1, $1) }
+            }
+            try proposals.run(count: options.count, row: { i, v in
+                let (d, requestID, rank, option) = options[i]
+                v.append(requestID.databaseValue); v.append(rank.databaseValue); v.append(option.practitionerID.databaseValue)
+                v.append(option.distanceKm.databaseValue); v.append(d.key.databaseValue); v.append(now)
             })
             let reschedule = try db.makeStatement(sql: "UPDATE relance_schedule SET due_at = ? WHERE request_id = ?")
             let unscheduled = cycle.schedule.filter { $0.value == nil }.map(\.key)

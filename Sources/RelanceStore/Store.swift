@@ -69,8 +69,8 @@ public final class SQLiteStore: Sendable {
     }
 
     /// A write whose loss in a power cut costs nothing, committed without waiting for the disk
-    /// (`synchronous = NORMAL` for this one transaction): a lease. Were it lost, its rows would
-    /// only come due again; the next write at FULL syncs the log, this transaction with it.
+    /// (`synchronous = NORMAL` for this one transaction): a lease, a cycle's ingest. Were it lost,
+    /// its rows would only come due again; the next write at FULL syncs the log, this one with it.
     func unsyncedWrite<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

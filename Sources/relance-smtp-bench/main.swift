@@ -131,13 +131,23 @@ func smtpSource(sessions: Int, length: Int) throws -> Double {
     p.arguments = ["-d", "-s", String(sessions), "-m", String(messages), "-l", String(length), "-M", "bench.example.org",
                    "-f", "no-reply@example.org", "-t", "dr@example.fr", "127.0.0.1:\(port)"]
     p.standardOutput = FileHandle.nullDevice
+    let cpu = childrenCPUSeconds()
     let t = try seconds {
         try p.run()
         p.waitUntilExit()
     }
     guard p.terminationStatus == 0 else { print("smtp-source failed (\(p.terminationStatus))"); exit(1) }
+    sourceCPUPerMessage[sessions] = (childrenCPUSeconds() - cpu) / Double(messages)
     return Double(messages) / t
 }
+
+/// CPU of the children waited for so far (smtp-source once it has exited; smtp-sink is waited for at the end).
+func childrenCPUSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
+nonisolated(unsafe) var sourceCPUPerMessage: [Int: Double] = [:]
 
 let size = try messageSize()
 print("\(messages) messages of \(size) bytes to smtp-sink on 127.0.0.1:\(port)")
@@ -154,6 +164,10 @@ print("relance,     1 connection   \(f(one))   \(String(format: "%.2f", one / so
 print("relance,     4 connections  \(f(four))   \(String(format: "%.2f", four / source4))× smtp-source with 4 sessions")
 print(String(format: "relance CPU per message (all threads, user + system): %.0f µs with 1 connection, %.0f µs with 4; %d cores online",
              cpuPerMessage[1]! * 1e6, cpuPerMessage[4]! * 1e6, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+if let source = sourceCPUPerMessage[1] {
+    // The peer's own cost for the same bytes over loopback TCP: a floor relance cannot go under.
+    print(String(format: "smtp-source CPU per message (user + system): %.0f µs with 1 session", source * 1e6))
+}
 
 // Where the time goes, one connection: rendering alone, SMTP alone, recording alone.
 if args.contains("--breakdown") {

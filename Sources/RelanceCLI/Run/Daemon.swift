@@ -88,6 +88,7 @@ struct Daemon: Service {
         delivery.start()
         var graceEnds: ContinuousClock.Instant?
         var progressAtPing = control.progress.load(ordering: .relaxed)
+        var lastMoved = clock.now
         var metrics = Metrics()
         var metricsError: String?
 
@@ -156,9 +157,12 @@ struct Daemon: Service {
                 return
             }
             if let ping = watchdogPing, let due = nextPing, now >= due {
-                // While a cycle runs, only progress (its steps, or sends) keeps the watchdog fed: a daemon stuck on a lock gets restarted.
+                // While a cycle runs, only progress (its steps, or sends) keeps the watchdog fed: a daemon stuck
+                // on a lock gets restarted. A step may take longer than one ping interval on a loaded machine, so
+                // pings stop once nothing has moved for a whole watchdog interval (two pings), not for one.
                 let progress = control.progress.load(ordering: .relaxed)
-                if !running || progress != progressAtPing { notifier.watchdog() }
+                if !running || progress != progressAtPing { lastMoved = now }
+                if now - lastMoved < ping * 2 { notifier.watchdog() }
                 progressAtPing = progress
                 nextPing = now.advanced(by: ping)
             }

@@ -50,9 +50,17 @@ extension Patient {
 }
 
 extension Optional where Wrapped == String {
+    /// Trimmed of `CharacterSet.whitespaces` (tab, Unicode space separators, U+200B…);
+    /// nil when nothing is left. Most values have nothing to trim and are returned as they are.
     var nonEmpty: String? {
-        guard let s = self?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
-        return s
+        guard let s = self, let first = s.utf8.first, let last = s.utf8.last else { return nil }
+        // ASCII and no space or control character at either end: nothing to trim.
+        if first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return s }
+        let blanks = CharacterSet.whitespaces
+        let scalars = s.unicodeScalars
+        guard let from = scalars.firstIndex(where: { !blanks.contains($0) }), let to = scalars.lastIndex(where: { !blanks.contains($0) })
+        else { return nil }
+        return String(scalars[from...to])
     }
 }
 

@@ -156,7 +156,7 @@ enum Header {
 /// Quoted-printable (RFC 2045) over UTF-8, CRLF line ends, lines ≤ 76 characters.
 enum QuotedPrintable {
     static func encode(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
+        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count * 2)
         var line: [UInt8] = []
@@ -167,10 +167,14 @@ enum QuotedPrintable {
                 let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !last)
                 let size = plain ? 1 : 3
                 if width + size > 75 {
-                    out += [61, 13, 10]  // soft line break "=\r\n"
+                    out.append(61); out.append(13); out.append(10)  // soft line break "=\r\n"
                     width = 0
                 }
-                if plain { out.append(b) } else { out += [61, hex[Int(b >> 4)], hex[Int(b & 15)]] }
+                if plain {
+                    out.append(b)
+                } else {
+                    out.append(61); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+                }
                 width += size
             }
             line.removeAll(keepingCapacity: true)
@@ -179,9 +183,9 @@ enum QuotedPrintable {
         for b in text.utf8 {
             switch b {
             case 13:  // CR, CRLF and LF all end a line
-                flush(); out += [13, 10]; previousCR = true
+                flush(); out.append(13); out.append(10); previousCR = true
             case 10:
-                if !previousCR { flush(); out += [13, 10] }
+                if !previousCR { flush(); out.append(13); out.append(10) }
                 previousCR = false
             default:
                 line.append(b); previousCR = false
