@@ -38,6 +38,7 @@ let package = Package(
         ]),
         .target(name: "RelanceStore", dependencies: [
             "RelanceCore", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The PostgreSQL store, over libpq: a MessageStore like SQLite's.
         .target(name: "RelancePostgres", dependencies: ["RelanceCore", "RelanceStore", "CLibPQ"]),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import RelanceCore
 
 extension SQLiteStore {
@@ -18,15 +19,13 @@ extension SQLiteStore {
                 """, columns: 9, tail: "ON CONFLICT (key) DO NOTHING RETURNING key")
             var inserted = Set<String>()
             let all = cycle.decisions
-            try decisions.run(count: all.count, row: { i, v in
+            try decisions.run(count: all.count, row: { i, b in
                 let d = all[i]
-                v.append(d.key.databaseValue); v.append(d.rule.rawValue.databaseValue); v.append(d.reason.databaseValue)
-                v.append(d.requestID.databaseValue); v.append(d.practitionerID.databaseValue); v.append(d.patientID.databaseValue)
-                v.append(d.messageID.databaseValue); v.append(Timestamp.format(d.decidedAt).databaseValue)
-                v.append(ContentJSON.encode(d.content).databaseValue)
-            }) { statement in
-                inserted.formUnion(try String.fetchSet(statement))
-            }
+                b.text(d.key); b.text(d.rule.rawValue); b.text(d.reason); b.int(d.requestID); b.int(d.practitionerID)
+                b.int(d.patientID); b.int(d.messageID); b.text(Timestamp.format(d.decidedAt)); b.text(ContentJSON.encode(d.content))
+            }, returned: { statement in
+                if let key = sqlite3_column_text(statement, 0) { inserted.insert(String(cString: key)) }
+            })
             // A key already recorded is not fresh; a key twice in one cycle is fresh once.
             var fresh: [Decision] = []
             for d in cycle.decisions where inserted.remove(d.key) != nil { fresh.append(d) }
@@ -36,15 +35,13 @@ extension SQLiteStore {
                     recipient_name, locale, timezone, not_before, created_at, updated_at, priority)
                 """, columns: 12, tail: "ON CONFLICT DO NOTHING")
             let deliveries = fresh.flatMap { d in d.deliveries.map { (d, $0) } }
-            let now = nowText.databaseValue
-            try outbox.run(count: deliveries.count, row: { i, v in
+            try outbox.run(count: deliveries.count, row: { i, b in
                 let (d, delivery) = deliveries[i]
                 let r = delivery.recipient
-                v.append(d.key.databaseValue); v.append(delivery.channel.rawValue.databaseValue); v.append(delivery.address.databaseValue)
-                v.append(r.kind.rawValue.databaseValue); v.append(r.id.databaseValue); v.append(r.displayName.databaseValue)
-                v.append(r.locale.databaseValue); v.append(r.timezone.databaseValue)
-                v.append(Timestamp.format(notBefore(delivery, d)).databaseValue); v.append(now); v.append(now)
-                v.append(OutboxItem.priority(of: d.rule).databaseValue)
+                b.text(d.key); b.text(delivery.channel.rawValue); b.text(delivery.address); b.text(r.kind.rawValue)
+                b.int(r.id); b.text(r.displayName); b.text(r.locale); b.text(r.timezone)
+                b.text(Timestamp.format(notBefore(delivery, d))); b.text(nowText); b.text(nowText)
+                b.int(OutboxItem.priority(of: d.rule))
             })
             let proposals = MultiRowInsert(db, """
                 INSERT INTO relance_proposals (request_id, rank, practitioner_id, distance_km, decision_key, proposed_at)
@@ -53,10 +50,9 @@ extension SQLiteStore {
                 guard let requestID = d.requestID else { return [] }
                 return (d.content.nearby ?? []).enumerated().map { (d, requestID, $0 + 1, $1) }
             }
-            try proposals.run(count: options.count, row: { i, v in
+            try proposals.run(count: options.count, row: { i, b in
                 let (d, requestID, rank, option) = options[i]
-                v.append(requestID.databaseValue); v.append(rank.databaseValue); v.append(option.practitionerID.databaseValue)
-                v.append(option.distanceKm.databaseValue); v.append(d.key.databaseValue); v.append(now)
+                b.int(requestID); b.int(rank); b.int(option.practitionerID); b.real(option.distanceKm); b.text(d.key); b.text(nowText)
             })
             let reschedule = try db.makeStatement(sql: "UPDATE relance_schedule SET due_at = ? WHERE request_id = ?")
             let unscheduled = cycle.schedule.filter { $0.value == nil }.map(\.key)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import RelanceCore
 import RelanceStore
 import RelanceTestSupport
@@ -40,5 +41,28 @@ import Testing
         #expect(try f.count("SELECT COUNT(*) FROM relance_outbox WHERE decision_key = 'k:250'") == 2)
         #expect(try f.store.record(record).isEmpty)
         #expect(try f.count("SELECT COUNT(*) FROM relance_outbox") == 900)
+    }
+
+    /// Values are bound straight to SQLite: empty text stays empty (not NULL), NULL stays NULL,
+    /// and text outside ASCII is stored byte for byte.
+    @Test func valuesComeBackExactlyAsBound() throws {
+        let f = try StoreFixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        let at = t("2026-11-16T09:05:00Z")
+        let r = Recipient(kind: .practitioner, id: 7, displayName: "", locale: "fr", timezone: "Europe/Paris")
+        let named = Recipient(kind: .assistant, id: 8, displayName: "Hélène « Lefèvre » 👩‍⚕️ \u{0}x", locale: "fr", timezone: "Europe/Paris")
+        var record = CycleRecord(now: at, startedAt: at)
+        record.decisions = [Decision(key: "k:é", rule: .reminder, reason: nil, requestID: nil, practitionerID: 7, decidedAt: at,
+                                     deliveries: [Delivery(channel: .email, address: "a@example.fr", recipient: r),
+                                                  Delivery(channel: .email, address: "b@example.fr", recipient: named)])]
+        #expect(try f.store.record(record).map(\.key) == ["k:é"])
+        let rows = try f.store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT hex(recipient_name) AS h, typeof(recipient_name) AS t FROM relance_outbox ORDER BY address")
+        }
+        #expect(rows.map { $0["t"] as String } == ["text", "text"])
+        // Every byte, an embedded NUL included (binding with the string's length, not up to its first NUL).
+        let hex = named.displayName.utf8.map { String(format: "%02X", $0) }.joined()
+        #expect(rows.map { $0["h"] as String } == ["", hex])
+        #expect(try f.count("SELECT COUNT(*) FROM relance_decisions WHERE key = 'k:é' AND reason IS NULL AND request_id IS NULL") == 1)
     }
 }
