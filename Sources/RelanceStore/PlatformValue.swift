@@ -46,7 +46,8 @@ struct PlatformRow: Sendable {
 
     /// The value of `name`; `.null` when the column is not in the list.
     func value(_ name: String) -> PlatformValue {
-        guard let p = columns.position[name], offset + p < values.count else { return .null }
+        // A scan of at most 14 names beats hashing `name` (most are small strings, compared as two words).
+        guard let p = columns.names.firstIndex(of: name), offset + p < values.count else { return .null }
         return values[offset + p]
     }
 
