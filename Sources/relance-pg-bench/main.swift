@@ -2,7 +2,8 @@
 //
 //   1. one tick at 100k and 1M requests with 1,000 and 10,000 due, next to the same
 //      due queries and set-based writes run raw through psql (best of 3 each);
-//   2. 10,000 due emails drained to Postfix's smtp-sink by 1, 2 and 4 replicas (msgs/s);
+//   2. 10,000 due emails drained to Postfix's smtp-sink by 1, 2 and 4 replicas, each a
+//      process of its own (msgs/s);
 //   3. new message → alert accepted by the SMTP sink, woken by the NOTIFY trigger:
 //      p50 and p99 over 100 messages.
 //
@@ -24,6 +25,30 @@ let dues = option("--due", "1000,10000").split(separator: ",").compactMap { Int(
 let messages = Int(option("--messages", "10000"))!
 let now = Timestamp.parse("2026-11-23T10:00:00Z")!
 let nowText = Timestamp.format(now)
+
+/// One replica as its own process (`--drain-replica URL SMTP_PORT`): its own connection, its
+/// own workers, draining until nothing is due; prints how many it sent. Real replicas are
+/// separate processes: as threads of one process they shared one runtime and its thread pool.
+func drainReplica(url: String, smtpPort: Int) -> Never {
+    do {
+        let store = try PostgresStore(url: url, password: BenchCluster.password, migrate: false)
+        let renderer = Renderer(links: SignInLink(secret: "bench secret", baseURL: "https://app.example.org", ttl: 72 * 3600),
+                                templates: try TemplateSet.load())
+        var s = SMTPTransport.Settings(url: "smtp://127.0.0.1:\(smtpPort)", tls: .none)
+        s.heloName = "bench.example.org"
+        var settings = Dispatcher.Settings(from: Mailbox(name: "Messagerie Santé", address: "no-reply@example.org"))
+        settings.batchSize = 100
+        let report = try Dispatcher(store: store, renderer: renderer, email: SMTPTransport(s), sms: nil, settings: settings).drain(now: now)
+        print("sent \(report.sent)")
+        exit(0)
+    } catch {
+        print("replica: \(error)")
+        exit(1)
+    }
+}
+if let i = args.firstIndex(of: "--drain-replica"), i + 2 < args.count, let smtpPort = Int(args[i + 2]) {
+    drainReplica(url: args[i + 1], smtpPort: smtpPort)
+}
 
 nonisolated(unsafe) let cluster = try BenchCluster()
 defer { cluster.stop() }
@@ -186,25 +211,32 @@ func drain(replicas: Int) throws -> Double {
                                         decidedAt: now, deliveries: [Delivery(channel: .email, address: "dr\(i)@example.fr", recipient: recipient)]))
     }
     try store.record(cycle, notBefore: { $1.decidedAt })
-    let stores = try (0..<replicas).map { _ in try PostgresStore(url: cluster.url(name), password: BenchCluster.password, migrate: false) }
-    let sent = LockedCount()
-    let t = seconds {
-        DispatchQueue.concurrentPerform(iterations: replicas) { i in
-            if let report = try? dispatcher(stores[i]).drain(now: now) { sent.add(report.sent) }
+    // Each replica a process of its own (this binary with --drain-replica), started together.
+    let outputs = (0..<replicas).map { _ in Pipe() }
+    let processes = outputs.map { output in
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        p.arguments = ["--drain-replica", cluster.url(name), String(port)]
+        p.standardOutput = output
+        return p
+    }
+    var sent = 0
+    let t = try seconds {
+        for p in processes { try p.run() }
+        for (p, output) in zip(processes, outputs) {
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            guard p.terminationStatus == 0, let n = Int(text.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+            else { throw BenchError("a replica failed: \(text)") }
+            sent += n
         }
     }
-    guard sent.value == messages else { throw BenchError("\(replicas) replicas sent \(sent.value) of \(messages)") }
+    guard sent == messages else { throw BenchError("\(replicas) replicas sent \(sent) of \(messages)") }
     let duplicates = Int(try store.rows("SELECT COUNT(*) - COUNT(DISTINCT id) FROM relance_outbox WHERE state = 'sent'")[0][0] ?? "0") ?? 0
     guard duplicates == 0 else { throw BenchError("duplicates") }
     return Double(messages) / t
 }
 
-final class LockedCount: @unchecked Sendable {
-    private var n = 0
-    private let lock = NSLock()
-    func add(_ k: Int) { lock.withLock { n += k } }
-    var value: Int { lock.withLock { n } }
-}
 
 print("\n\(messages) due emails drained to smtp-sink on 127.0.0.1 (one SMTP connection per replica)")
 print("| replicas | msgs/s |")
