@@ -351,5 +351,11 @@ final class SMSGateway {
         #expect(!E164.isValid("+33 6 12 34 56 78"))
         #expect(!E164.isValid("+0612345678"))
         #expect(!E164.isValid("+3361234567890123"))
+        // The bounds and the odd cases, against the regular expression it replaced.
+        for number in ["+1234567", "+12345678", "+123456789012345", "+1234567890123456", "+123456", "+", "", "++33612345678",
+                       "+33612345678 ", " +33612345678", "+3361234567a", "+٣٣٦١٢٣٤٥٦٧٨", "+33612345678\u{301}", "+３３612345678",
+                       "+33\n612345678", "33612345678+"] {
+            #expect(E164.isValid(number) == (number.wholeMatch(of: /\+[1-9][0-9]{6,14}/) != nil), "\(Array(number.unicodeScalars))")
+        }
     }
 }

@@ -77,7 +77,13 @@ extension SMSText {
 
 /// E.164: a plus sign, a country code that does not start with 0, at most 15 digits.
 public enum E164 {
+    /// Byte by byte (no Regex: its engine would be paged in for this one check): `+`, a digit
+    /// 1–9, then 6 to 14 ASCII digits.
     public static func isValid(_ number: String) -> Bool {
-        number.wholeMatch(of: /\+[1-9][0-9]{6,14}/) != nil
+        let b = Array(number.utf8)
+        guard (8...16).contains(b.count), b[0] == UInt8(ascii: "+"), (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(b[1]) else {
+            return false
+        }
+        return b[2...].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 }
