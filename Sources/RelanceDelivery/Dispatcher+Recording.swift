@@ -14,11 +14,14 @@ extension Dispatcher {
         var error: (any Error)?
         var stopped = false
 
-        init(_ first: [OutboxItem]) { claimed = first }
+        /// Rows per claim: a full claim means more are likely due.
+        let window: Int
+
+        init(_ first: [OutboxItem], window: Int) { claimed = first; self.window = window }
 
         /// The next row to send, claiming more when none is left; nil once nothing is due, a
         /// claim or a send failed, or `keepGoing` said no (asked one worker at a time).
-        func next(keepGoing: () -> Bool, claim: () throws -> [OutboxItem]) -> OutboxItem? {
+        func next(keepGoing: () -> Bool, claim: (_ expectingMore: Bool) throws -> [OutboxItem]) -> OutboxItem? {
             condition.lock()
             defer { condition.unlock() }
             while true {
@@ -37,8 +40,9 @@ extension Dispatcher {
                     continue
                 }
                 claiming = true
+                let full = claimed.count >= window
                 condition.unlock()
-                let result = Result { try claim() }
+                let result = Result { try claim(full) }
                 condition.lock()
                 claiming = false
                 switch result {

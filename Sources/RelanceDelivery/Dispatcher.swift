@@ -103,15 +103,16 @@ public struct Dispatcher: Sendable {
         let workers = 2 * max(1, settings.senders) + 2
         let window = max(1, min(settings.batchSize, 2 * workers))
         let recorder = Recorder()
-        let claim: @Sendable () throws -> [OutboxItem] = { [store, breakers, settings] in
+        let claim: @Sendable (_ expectingMore: Bool) throws -> [OutboxItem] = { [store, breakers, settings] expectingMore in
             let now = clock()
             let open = Channel.allCases.filter { breakers[$0]?.paused(at: now) == nil }
-            return try store.claimDue(now: now, limit: window, leaseUntil: now.addingTimeInterval(settings.lease), channels: open)
+            return try store.claimDue(now: now, limit: window, leaseUntil: now.addingTimeInterval(settings.lease), channels: open,
+                                      expectingMore: expectingMore)
         }
         // The first claim on the caller's thread: an idle drain starts no thread.
-        let first = try claim()
+        let first = try claim(false)
         if first.isEmpty { return recorder.report }
-        let feed = Feed(first)
+        let feed = Feed(first, window: window)
         Self.onThreads(min(workers, first.count == window ? workers : first.count)) {
             while let item = feed.next(keepGoing: keepGoing, claim: claim) {
                 do {

@@ -12,7 +12,7 @@ extension PostgresStore {
 
     /// One statement, its own short transaction: rows another replica holds are skipped,
     /// the rest leased until `leaseUntil`. Nothing stays locked while they are sent.
-    public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem] {
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel], expectingMore: Bool) throws -> [OutboxItem] {
         guard !channels.isEmpty, limit > 0 else { return [] }
         return try query("""
             WITH due AS (

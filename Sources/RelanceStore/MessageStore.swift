@@ -46,7 +46,9 @@ public protocol MessageStore: AnyObject, Sendable {
     /// transaction: a practitioner's work before bulk reply alerts (`relance_outbox.priority`),
     /// then oldest first. Their `not_before` moves to `leaseUntil`, so no other sender takes
     /// them and a dead sender's rows come back on their own when the lease ends.
-    func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem]
+    /// `expectingMore`: the last claim of this drain was full, so rows are likely due (an
+    /// engine may then skip the read-only look it takes first so that idle polls never write).
+    func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel], expectingMore: Bool) throws -> [OutboxItem]
 
     /// Moves pending rows' `not_before` to `until`: renews their lease, or hands them back (`until` now).
     func lease(_ ids: [Int64], until: Date) throws
@@ -98,6 +100,11 @@ extension MessageStore {
     /// `claimDue` on every channel.
     public func claimDue(now: Date, limit: Int, leaseUntil: Date) throws -> [OutboxItem] {
         try claimDue(now: now, limit: limit, leaseUntil: leaseUntil, channels: Channel.allCases)
+    }
+
+    /// `claimDue` as an idle poll would take it (a look first, then a write only when rows are due).
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem] {
+        try claimDue(now: now, limit: limit, leaseUntil: leaseUntil, channels: channels, expectingMore: false)
     }
 }
 

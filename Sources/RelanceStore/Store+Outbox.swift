@@ -99,12 +99,16 @@ extension SQLiteStore {
     /// Takes up to `limit` rows due at `now` on `channels` for sending, in one write: the
     /// practitioners' work first, then oldest first. Their `not_before` moves to `leaseUntil`,
     /// so no other sender takes them, and a crashed sender's rows come back on their own.
-    public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel]) throws -> [OutboxItem] {
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date, channels: [Channel], expectingMore: Bool) throws -> [OutboxItem] {
         guard !channels.isEmpty, limit > 0 else { return [] }
         let due = Self.claimSQL(channels: channels)
         let arguments: StatementArguments = [Timestamp.format(now), limit]
-        // An idle poll only reads: the platform's writers never wait for it.
-        guard try pool.read({ db in try Row.fetchOne(db, sql: due, arguments: arguments) }) != nil else { return [] }
+        // An idle poll only reads: the platform's writers never wait for it. Within a drain whose
+        // last claim was full, that look is skipped (a read transaction costs ~45 µs per email
+        // when claims are 8 rows).
+        if !expectingMore {
+            guard try pool.read({ db in try Row.fetchOne(db, sql: due, arguments: arguments) }) != nil else { return [] }
+        }
         return try unsyncedWrite { db in
             let items = try Row.fetchAll(db, sql: due, arguments: arguments).compactMap(Self.outboxItem)
             guard !items.isEmpty else { return [] }
