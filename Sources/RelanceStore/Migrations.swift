@@ -146,6 +146,11 @@ public enum RelanceMigrations {
             CREATE INDEX IF NOT EXISTS relance_messages_unreadable_time ON messages (id) WHERE \(UnreadableTimestamps.messages);
             """ : "")
             """),
+            Migration(id: "v5_drop_unused_outbox_index", sql: """
+            -- Claims read `relance_outbox_claim` (priority, not_before); this older index on
+            -- not_before alone was read by nothing, yet every lease, result and insert kept it.
+            DROP INDEX IF EXISTS relance_outbox_due;
+            """),
         ]
     }
 
