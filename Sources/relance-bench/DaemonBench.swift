@@ -66,9 +66,9 @@ enum DaemonBench {
         let process = Process()
         let notify: NotifySocket
 
-        init(config: URL, in dir: URL, environment: [String: String] = [:]) throws {
+        init(config: URL, in dir: URL, environment: [String: String] = [:], binary: URL = relanceBinary) throws {
             notify = try NotifySocket()
-            process.executableURL = relanceBinary
+            process.executableURL = binary
             process.arguments = ["run", "--config", config.path]
             var env = ProcessInfo.processInfo.environment
             for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] { env[key] = nil }
@@ -124,14 +124,14 @@ enum DaemonBench {
     }
 
     /// Idle RSS once the first cycle and its delivery are done, on the demo store: with nothing to decide, and after deciding what a week holds.
-    static func footprint() throws -> (noop: Int, decided: Int, decisions: String) {
+    static func footprint(binary: URL = relanceBinary) throws -> (noop: Int, decided: Int, decisions: String) {
         var results: [Int] = []
         var decisions = ""
         for catchUp in ["0s", nil] {
             let dir = try folder("rss")
             defer { try? FileManager.default.removeItem(at: dir) }
             let store = try demoStore(in: dir)
-            let daemon = try Daemon(config: try config(in: dir, store: store, catchUp: catchUp), in: dir)
+            let daemon = try Daemon(config: try config(in: dir, store: store, catchUp: catchUp), in: dir, binary: binary)
             defer { daemon.stop() }
             guard let status = daemon.cycleEnded(timeout: 120) else { throw BenchError("no first cycle") }
             if catchUp == nil { decisions = status }

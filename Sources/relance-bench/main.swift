@@ -238,6 +238,17 @@ let decidedCount = rss.decisions.split(separator: ",").first { $0.contains("deci
 table.append(("idle RSS after the first cycle, demo store, \(decidedCount) decisions", "< 20 MB",
               String(format: "%.1f MB", Double(rss.decided) / 1024), rss.decided < 20 * 1024 ? "met" : "not met"))
 
+// The package's binary (`make deb` builds it: Swift runtime linked in, `-z now`), when it is there.
+let packaged = URL(fileURLWithPath: ".build-package/release/relance")
+if FileManager.default.isExecutableFile(atPath: packaged.path) {
+    FileHandle.standardError.write(Data("footprint: the package's binary on the demo store…\n".utf8))
+    let p = try DaemonBench.footprint(binary: packaged)
+    table.append(("idle RSS after the first cycle, demo store, nothing to decide, the package's static binary", "< 20 MB",
+                  String(format: "%.1f MB", Double(p.noop) / 1024), p.noop < 20 * 1024 ? "met" : "not met"))
+    table.append(("idle RSS after the first cycle, demo store, after deciding, the package's static binary", "< 20 MB",
+                  String(format: "%.1f MB", Double(p.decided) / 1024), p.decided < 20 * 1024 ? "met" : "not met"))
+}
+
 if let idleStore {
     FileHandle.standardError.write(Data("idle CPU: relance run on the \(sizes.last! / 1000)k store for \(Int(idleSeconds)) s…\n".utf8))
     let idle = try DaemonBench.idleCPU(store: idleStore, seconds: idleSeconds)
