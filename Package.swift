@@ -67,25 +67,28 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "relance", dependencies: ["RelanceCLI"]),
+        // Loopback peers for the tests and benchmarks (a free port, a wait until listening); not in `relance`.
+        .target(name: "RelanceLoopback"),
         .executableTarget(name: "relance-bench", dependencies: [
             "RelanceCore", "RelanceStore", "RelanceEngine", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "relance-smtp-bench", dependencies: [
-            "RelanceCore", "RelanceStore", "RelanceDelivery", .product(name: "GRDB", package: "GRDB.swift"),
+            "RelanceCore", "RelanceStore", "RelanceDelivery", "RelanceLoopback", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
         .executableTarget(name: "relance-pg-bench", dependencies: [
-            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDelivery", "RelancePostgres",
+            "RelanceCore", "RelanceStore", "RelanceEngine", "RelanceDelivery", "RelancePostgres", "RelanceLoopback",
         ]),
 
         .target(name: "RelanceTestSupport", dependencies: [
-            "RelanceCore", "RelanceStore", "RelancePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            "RelanceCore", "RelanceStore", "RelancePostgres", "RelanceLoopback", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
         ], path: "Tests/Support"),
         .testTarget(name: "RelanceCoreTests", dependencies: [
             "RelanceCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RelanceConfigTests", dependencies: [
-            "RelanceConfig", .product(name: "PropertyBased", package: "swift-property-based"),
+            "RelanceConfig", "RelanceTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RelanceStoreTests", dependencies: [

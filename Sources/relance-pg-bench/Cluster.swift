@@ -1,4 +1,5 @@
 import Foundation
+import RelanceLoopback
 
 /// A throwaway PostgreSQL cluster for the benchmark (as the tests': initdb as `postgres`
 /// when root, pg_ctl on 127.0.0.1 on a free port, a private socket folder), with
@@ -69,33 +70,11 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
+    guard let port = Loopback.freePort() else { print("relance-pg-bench: no free port on 127.0.0.1"); exit(1) }
+    return port
 }
 
-func waitListening(_ port: Int) -> Bool {
-    for _ in 0..<200 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-        close(fd)
-        if ok { return true }
-        usleep(20_000)
-    }
-    return false
-}
+func waitListening(_ port: Int) -> Bool { Loopback.waitListening(port) }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds

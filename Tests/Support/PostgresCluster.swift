@@ -1,4 +1,5 @@
 import Foundation
+import RelanceLoopback
 import RelancePostgres
 
 /// A throwaway PostgreSQL cluster for the test run: `initdb` into a temporary
@@ -94,18 +95,8 @@ public final class PostgresCluster: Sendable {
     }
 
     static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw ClusterError(message: "no free port") }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        guard let port = Loopback.freePort() else { throw ClusterError(message: "no free port") }
+        return port
     }
 
     /// Runs a PostgreSQL program, as `postgres` when we are root (initdb refuses root).

@@ -1,3 +1,4 @@
+import RelanceTestSupport
 import Foundation
 import PropertyBased
 import Testing

@@ -6,14 +6,14 @@ import PropertyBased
 /// swift-property-based draws a length and a seed per case; the scalars come from the seed
 /// (SplitMix64), which is ten times cheaper in a debug build than one generator per scalar and
 /// as reproducible.
-enum RandomText {
-    static let troublemakers: [Unicode.Scalar] = [
+public enum RandomText {
+    public static let troublemakers: [Unicode.Scalar] = [
         "\r", "\n", "\0", "\t", " ", "\"", "\\", "=", "?", "_", "@", "<", ">", ",", ";", ":", "|", ".", "+", "0",
         "é", "€", "’", "«", "\u{A0}", "\u{2028}", "\u{2029}", "\u{7F}", "\u{85}", "😀", "\u{FEFF}", "\u{0301}", "ß", "\u{1F1EB}",
     ]
 
     /// One scalar from 64 random bits: 40 % ASCII (controls included), 20 % a troublemaker, 40 % anywhere in Unicode.
-    static func scalar(_ r: UInt64) -> Unicode.Scalar {
+    public static func scalar(_ r: UInt64) -> Unicode.Scalar {
         let v = UInt32(truncatingIfNeeded: r >> 8)
         switch r % 10 {
         case 0...3: return Unicode.Scalar(UInt8(v % 128))
@@ -22,7 +22,7 @@ enum RandomText {
         }
     }
 
-    static func string(of length: ClosedRange<Int>) -> Generator<String, some SendableSequenceType> {
+    public static func string(of length: ClosedRange<Int>) -> Generator<String, some SendableSequenceType> {
         zip(Gen.int(in: length), Gen<UInt64>.value(in: 0...UInt64.max)).map { count, seed in
             var state = seed
             var view = String.UnicodeScalarView()
