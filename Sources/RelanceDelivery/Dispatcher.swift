@@ -102,7 +102,7 @@ public struct Dispatcher: Sendable {
                       keepGoing: @escaping @Sendable () -> Bool = { true }) throws -> Report {
         // Two workers per connection, plus two: while one sends, another renders or waits for its
         // result's commit, so no connection idles (with one worker more than connections, one
-        // connection drained 1,164 msgs/s; with these, about 1,900). The gate in `send` lets only
+        // connection drained 1,164 msgs/s in the bench; with these, 1,830). The gate in `send` lets only
         // `senders` of them talk to the relay at once.
         let workers = 2 * max(1, settings.senders) + 2
         let window = max(1, min(settings.batchSize, 2 * workers))
